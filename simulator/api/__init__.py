@@ -1,0 +1,1 @@
+"""Thin Connexion glue: one module per OpenAPI spec, handlers named by operationId."""

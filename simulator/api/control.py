@@ -1,0 +1,64 @@
+"""HTTP glue for ``openapi/control.yaml`` (the ``/_sim`` control plane)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from simulator.api.context import sim
+from simulator.domain.control import clock_view
+from simulator.errors import BadRequest
+
+Body = dict[str, Any]
+Result = tuple[Body, int]
+
+
+def _clock() -> Result:
+    clock = sim().clock
+    return clock_view(clock.now(), str(clock.mode), clock.pending()), 200
+
+
+def _loaded(counts: dict[str, int]) -> Result:
+    return {"message": "Fixtures loaded", "counts": counts}, 200
+
+
+async def reset() -> Result:
+    return _loaded(sim().load_fixtures(None))
+
+
+async def load_fixtures(body: Body | None = None) -> Result:
+    return _loaded(sim().load_fixtures(body or None))
+
+
+async def get_clock() -> Result:
+    return _clock()
+
+
+async def set_clock(body: Body) -> Result:
+    try:
+        target = datetime.fromisoformat(str(body["now"]).replace("Z", "+00:00"))
+    except ValueError:
+        raise BadRequest(f"'now' must be an ISO 8601 date-time, got {body['now']!r}") from None
+    simulator = sim()
+    simulator.clock.set(target if target.tzinfo else target.replace(tzinfo=UTC))
+    simulator.save_clock()
+    return _clock()
+
+
+async def advance_clock(body: Body) -> Result:
+    simulator = sim()
+    simulator.clock.advance(timedelta(seconds=float(body["seconds"])))
+    simulator.save_clock()
+    return _clock()
+
+
+async def freeze_clock() -> Result:
+    sim().clock.freeze()
+    sim().save_clock()
+    return _clock()
+
+
+async def resume_clock() -> Result:
+    sim().clock.resume()
+    sim().save_clock()
+    return _clock()

@@ -1,0 +1,64 @@
+"""HTTP glue for ``openapi/sales.yaml`` (Sale Order Processing)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from simulator.api.context import principal, sim
+from simulator.domain import auth, sales
+from simulator.domain.marketplaces import by_name
+
+Body = dict[str, Any]
+Result = tuple[Body, int]
+
+
+def _for_marketplace(marketplace_name: str, token_info: Body, operation: Any, *args: Any
+                     ) -> Body:
+    """Run a marketplace operation after checking the key may act for that marketplace."""
+    caller = principal(token_info)
+
+    def run(conn: Connection, now: datetime) -> Body:
+        market = by_name(conn, marketplace_name)
+        auth.require_marketplace(caller, market)
+        result: Body = operation(conn, now, market, *args)
+        return result
+
+    return sim().run(run)
+
+
+async def create_hold(marketplace_name: str, body: Body, token_info: Body) -> Result:
+    request = sales.SaleRequest.from_json(body)
+    return _for_marketplace(marketplace_name, token_info, sales.create_hold,
+                            int(body["hold_length"]), request), 200
+
+
+async def release_hold(marketplace_name: str, body: Body, token_info: Body) -> Result:
+    request = sales.SaleRequest.from_json(body)
+    return _for_marketplace(marketplace_name, token_info, sales.release_hold, request), 200
+
+
+async def create_invoice(marketplace_name: str, body: Body, token_info: Body) -> Result:
+    request = sales.SaleRequest.from_json(body)
+    payout = sales.Payout(float(body["payout"]["price"]),
+                          str(body["payout"].get("currency") or "USD"))
+    return _for_marketplace(marketplace_name, token_info, sales.create_invoice,
+                            request, payout), 200
+
+
+async def get_order(marketplace_name: str, user_id: int, order_id: str, token_info: Body
+                    ) -> Result:
+    auth.require_broker(principal(token_info), user_id)
+
+    def run(conn: Connection, now: datetime) -> Body:
+        return sales.get_order(conn, now, by_name(conn, marketplace_name), user_id, order_id)
+
+    return sim().run(run), 200
+
+
+async def catalogue_sale(body: Body, token_info: Body) -> Result:
+    user_id = str(body["user_id"]).strip()
+    auth.require_broker(principal(token_info), user_id)
+    return sim().run(sales.catalogue_sale, user_id, body), 200

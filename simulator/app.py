@@ -1,0 +1,108 @@
+"""``create_app(config)``: one Connexion ``AsyncApp`` serving every spec.
+
+Each spec in ``openapi/`` is mounted at the real API's base path with its
+handler module (operationIds resolve relative to it). State is built here,
+not in the ASGI lifespan, because Schemathesis' ASGI transport starts the
+lifespan for every case.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from connexion import AsyncApp
+from connexion.middleware import MiddlewarePosition
+from connexion.resolver import RelativeResolver
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from simulator.api.context import SimulatorContext
+from simulator.api.errors import AllowIndex, handlers
+from simulator.config import SimConfig
+from simulator.runtime import Simulator
+
+SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """One spec, where it is served, and the module holding its handlers."""
+
+    spec: str
+    base_path: str
+    module: str
+
+
+SERVICES: tuple[Service, ...] = (
+    Service("sales.yaml", "/sales/v1", "simulator.api.sales"),
+    Service("control.yaml", "/_sim", "simulator.api.control"),
+)
+
+
+def load_spec(name: str) -> dict[str, Any]:
+    """Parse one spec of ``openapi/``."""
+    loaded: dict[str, Any] = yaml.safe_load((SPEC_DIR / name).read_text(encoding="utf-8"))
+    return loaded
+
+
+class TrailingSlash:
+    """Serve ``/path/`` as ``/path``: the documentation's URLs end in ``/``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] == "http" and len(path) > 1 and path.endswith("/") and (
+            not path.endswith("/ui/")
+        ):
+            scope = {**scope, "path": path.rstrip("/") or "/",
+                     "raw_path": scope.get("raw_path", b"").rstrip(b"/") or b"/"}
+        await self.app(scope, receive, send)
+
+
+def create_app(config: SimConfig | None = None, simulator: Simulator | None = None) -> AsyncApp:
+    """Build the ASGI app and its simulator (reachable as ``app.simulator``)."""
+    config = config or SimConfig()
+    simulator = simulator or Simulator(config)
+    app = AsyncApp(__name__, lifespan=_ticker(simulator))
+    allow = AllowIndex()
+    for service in SERVICES:
+        spec = load_spec(service.spec)
+        allow.add_spec(service.base_path, spec)
+        app.add_api(
+            spec, base_path=service.base_path, resolver=RelativeResolver(service.module),
+            validate_responses=config.validate_responses, strict_validation=False,
+            pythonic_params=False,
+        )
+    for exc_class, handler in handlers(allow):
+        app.add_error_handler(exc_class, handler)
+    app.add_middleware(TrailingSlash, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(SimulatorContext, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       simulator=simulator)
+    app.simulator = simulator  # type: ignore[attr-defined]
+    return app
+
+
+def _ticker(simulator: Simulator) -> Any:
+    """Lifespan that fires due clock events in realtime mode while the server runs."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        async def tick() -> None:
+            while True:
+                await asyncio.sleep(simulator.config.tick_seconds)
+                simulator.clock.run_due()
+
+        task = asyncio.create_task(tick())
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    return lifespan

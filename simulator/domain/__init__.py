@@ -1,0 +1,1 @@
+"""Rules of every service: pure Python, given a clock instant and a store connection."""
