@@ -1,0 +1,54 @@
+"""Shared fixtures: a fresh in-memory simulator on a frozen clock, and HTTP clients."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from starlette.testclient import TestClient
+
+from simulator.app import create_app
+from simulator.clock import ClockMode
+from simulator.config import SimConfig
+from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
+from simulator.runtime import Simulator
+
+MARKETPLACE_HEADERS = {"x-api-key": DEFAULT_MARKETPLACE_KEY}
+BROKER_HEADERS = {"x-api-key": DEFAULT_BROKER_KEY}
+
+
+def frozen_config(**overrides: object) -> SimConfig:
+    """In-memory state, frozen clock, responses validated against the specs."""
+    config = SimConfig(db=":memory:", clock=ClockMode.FROZEN, validate_responses=True)
+    for name, value in overrides.items():
+        setattr(config, name, value)
+    return config
+
+
+@pytest.fixture
+def app():  # type: ignore[no-untyped-def]
+    return create_app(frozen_config())
+
+
+@pytest.fixture
+def simulator(app) -> Simulator:  # type: ignore[no-untyped-def]
+    sim: Simulator = app.simulator
+    return sim
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def advance(client: TestClient):  # type: ignore[no-untyped-def]
+    """Move the simulated clock forward through the control API."""
+
+    def _advance(delta: timedelta) -> None:
+        response = client.post("/_sim/clock/advance", json={"seconds": delta.total_seconds()})
+        assert response.status_code == 200, response.text
+
+    return _advance

@@ -1,0 +1,111 @@
+"""SimClock and Scheduler: frozen time, ordered firing at due times, no going back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from simulator.clock import ClockMode, SimClock
+from simulator.errors import BadRequest, Conflict
+
+START = datetime(2030, 1, 1, tzinfo=UTC)
+
+
+def test_frozen_clock_stands_still_until_advanced() -> None:
+    clock = SimClock(ClockMode.FROZEN, start=START)
+    assert clock.now() == START
+    assert clock.now() == START
+    clock.advance(timedelta(minutes=5))
+    assert clock.now() == START + timedelta(minutes=5)
+
+
+def test_events_fire_in_order_each_at_its_own_due_time() -> None:
+    clock = SimClock(ClockMode.FROZEN, start=START)
+    seen: list[tuple[str, datetime]] = []
+    for name, minutes in (("c", 30), ("a", 10), ("b", 20)):
+        clock.schedule(START + timedelta(minutes=minutes), name,
+                       lambda name=name: seen.append((name, clock.now())))
+    clock.advance(timedelta(minutes=25))
+    assert seen == [("a", START + timedelta(minutes=10)), ("b", START + timedelta(minutes=20))]
+    clock.advance(timedelta(hours=1))
+    assert seen[-1] == ("c", START + timedelta(minutes=30))
+    assert clock.now() == START + timedelta(minutes=85)
+
+
+def test_event_exactly_at_target_fires_and_later_does_not() -> None:
+    clock = SimClock(ClockMode.FROZEN, start=START)
+    fired: list[str] = []
+    clock.schedule(START + timedelta(seconds=60), "at", lambda: fired.append("at"))
+    clock.schedule(START + timedelta(seconds=61), "after", lambda: fired.append("after"))
+    clock.advance(timedelta(seconds=59.999))
+    assert fired == []
+    clock.advance(timedelta(milliseconds=1))
+    assert fired == ["at"]
+
+
+def test_event_scheduled_by_an_event_fires_within_the_same_advance() -> None:
+    clock = SimClock(ClockMode.FROZEN, start=START)
+    seen: list[datetime] = []
+
+    def first() -> None:
+        seen.append(clock.now())
+        clock.schedule(clock.now() + timedelta(minutes=1), "second",
+                       lambda: seen.append(clock.now()))
+
+    clock.schedule(START + timedelta(minutes=1), "first", first)
+    clock.advance(timedelta(minutes=10))
+    assert seen == [START + timedelta(minutes=1), START + timedelta(minutes=2)]
+
+
+def test_rescheduling_a_key_replaces_and_cancel_forgets() -> None:
+    clock = SimClock(ClockMode.FROZEN, start=START)
+    fired: list[str] = []
+    clock.schedule(START + timedelta(minutes=1), "k", lambda: fired.append("old"))
+    clock.schedule(START + timedelta(minutes=2), "k", lambda: fired.append("new"))
+    clock.schedule(START + timedelta(minutes=3), "gone", lambda: fired.append("gone"))
+    clock.cancel("gone")
+    assert clock.pending() == 1
+    clock.advance(timedelta(minutes=5))
+    assert fired == ["new"]
+
+
+def test_time_never_goes_backwards() -> None:
+    clock = SimClock(ClockMode.FROZEN, start=START)
+    with pytest.raises(Conflict):
+        clock.set(START - timedelta(seconds=1))
+    with pytest.raises(BadRequest):
+        clock.advance(timedelta(seconds=-1))
+    assert clock.now() == START
+
+
+def test_realtime_clock_follows_the_wall_with_an_offset() -> None:
+    wall = [START]
+    clock = SimClock(ClockMode.REALTIME, start=START, wall=lambda: wall[0])
+    wall[0] += timedelta(seconds=3)
+    assert clock.now() == START + timedelta(seconds=3)
+    clock.advance(timedelta(hours=1))
+    wall[0] += timedelta(seconds=2)
+    assert clock.now() == START + timedelta(hours=1, seconds=5)
+
+
+def test_freeze_and_resume_keep_the_current_instant() -> None:
+    wall = [START]
+    clock = SimClock(ClockMode.REALTIME, start=START, wall=lambda: wall[0])
+    clock.freeze()
+    wall[0] += timedelta(minutes=10)
+    assert clock.now() == START
+    clock.resume()
+    wall[0] += timedelta(seconds=1)
+    assert clock.now() == START + timedelta(seconds=1)
+
+
+def test_realtime_run_due_fires_what_the_wall_has_reached() -> None:
+    wall = [START]
+    clock = SimClock(ClockMode.REALTIME, start=START, wall=lambda: wall[0])
+    fired: list[str] = []
+    clock.schedule(START + timedelta(seconds=5), "x", lambda: fired.append("x"))
+    assert clock.run_due() == 0
+    wall[0] += timedelta(seconds=5)
+    assert clock.run_due() == 1
+    assert fired == ["x"]

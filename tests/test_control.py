@@ -1,0 +1,51 @@
+"""The /_sim control plane: clock, reset and fixtures."""
+
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+from tests.conftest import MARKETPLACE_HEADERS
+
+
+def test_clock_freeze_advance_set_and_refuse_going_back(client: TestClient) -> None:
+    start = client.get("/_sim/clock").json()
+    assert start["mode"] == "frozen"
+    advanced = client.post("/_sim/clock/advance", json={"seconds": 3600}).json()
+    assert advanced["now"] > start["now"]
+    back = client.put("/_sim/clock", json={"now": "2001-01-01T00:00:00Z"})
+    assert back.status_code == 409
+    assert "backwards" in back.json()["message"]
+    jumped = client.put("/_sim/clock", json={"now": "2099-01-01T00:00:00Z"})
+    assert jumped.json()["now"] == "2099-01-01T00:00:00Z"
+    assert client.post("/_sim/clock/advance", json={"seconds": -1}).status_code == 400
+    assert client.put("/_sim/clock", json={"now": "yesterday"}).status_code == 400
+    assert client.post("/_sim/clock/resume").json()["mode"] == "realtime"
+    assert client.post("/_sim/clock/freeze").json()["mode"] == "frozen"
+
+
+def test_clock_cannot_overflow(client: TestClient) -> None:
+    client.put("/_sim/clock", json={"now": "9999-12-31T00:00:00Z"})
+    response = client.post("/_sim/clock/advance", json={"seconds": 315360000})
+    assert response.status_code == 400
+
+
+def test_fixtures_replace_state_and_bad_documents_change_nothing(client: TestClient) -> None:
+    assert client.post("/_sim/fixtures", json={"listings": [{"listing_id": "x"}]}
+                       ).status_code == 400
+    hold = {"order_id": "o", "hold_length": 5, "section": "232", "broker": "BRK8060",
+            "listing_id": "87000000", "tickets": [{"row": "13", "seat": "19"}]}
+    assert client.post("/sales/v1/Stubhub", json=hold, headers=MARKETPLACE_HEADERS
+                       ).status_code == 200
+    duplicate = {"marketplaces": [{"id": 1, "name": "A"}, {"id": 1, "name": "B"}]}
+    response = client.post("/_sim/fixtures", json=duplicate)
+    assert response.status_code == 400
+    assert "duplicate" in response.json()["message"]
+    # the failed load rolled back: the hold is still there
+    assert client.post("/sales/v1/Stubhub", json={**hold, "order_id": "o2"},
+                       headers=MARKETPLACE_HEADERS).status_code == 409
+    reset = client.post("/_sim/reset")
+    assert reset.status_code == 200
+    assert reset.json()["counts"]["marketplaces"] == 14
+    assert client.post("/sales/v1/Stubhub", json={**hold, "order_id": "o2"},
+                       headers=MARKETPLACE_HEADERS).status_code == 200
+    assert client.post("/_sim/fixtures").json()["counts"]["listings"] > 0

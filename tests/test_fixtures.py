@@ -1,0 +1,44 @@
+"""Fixture documents: deterministic, complete, fast, and the committed default is current."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from simulator import fixturegen
+from simulator.cli import main
+from simulator.domain.marketplaces import DOCUMENTED_MARKETPLACES
+
+
+def test_same_seed_same_document() -> None:
+    assert fixturegen.generate(seed=5, listings=50) == fixturegen.generate(seed=5, listings=50)
+    assert fixturegen.generate(seed=5, listings=50) != fixturegen.generate(seed=6, listings=50)
+
+
+def test_default_document_is_the_committed_file() -> None:
+    committed = json.loads(fixturegen.default_path().read_text(encoding="utf-8"))
+    assert committed == json.loads(json.dumps(fixturegen.generate()))
+
+
+def test_documented_marketplaces_and_keys() -> None:
+    document = fixturegen.generate(listings=20)
+    assert {(m["name"], m["id"]) for m in document["marketplaces"]} == set(
+        DOCUMENTED_MARKETPLACES)
+    roles = {k["key"]: k["role"] for k in document["api_keys"]}
+    assert roles[fixturegen.DEFAULT_BROKER_KEY] == "broker"
+    assert roles[fixturegen.DEFAULT_MARKETPLACE_KEY] == "marketplace"
+    ids = [listing["listing_id"] for listing in document["listings"]]
+    assert len(ids) == len(set(ids))
+
+
+def test_cli_writes_large_sets_quickly(tmp_path: Path) -> None:
+    out = tmp_path / "big.json"
+    started = time.perf_counter()
+    result = CliRunner().invoke(main, ["fixtures", "--seed", "3", "--listings", "20000",
+                                       "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(out.read_text())["listings"]) == 20000
+    assert time.perf_counter() - started < 60
