@@ -17,7 +17,9 @@ from sqlalchemy import Connection
 from simulator import fixturegen
 from simulator.clock import ClockMode, SimClock
 from simulator.config import SimConfig
-from simulator.domain import control, sales
+from simulator.domain import control, marketplaces, sales
+from simulator.domain.auth import Principal, lookup_key
+from simulator.domain.marketplaces import Marketplace
 from simulator.domain.timers import Timer
 from simulator.store import Store
 
@@ -34,6 +36,8 @@ class Simulator:
         self.config = config
         self.store = Store(config.db)
         self.timers = TIMERS
+        self._principals: dict[str, Principal] = {}
+        self._marketplaces: dict[str, Marketplace] = {}
         with self.store.transaction() as conn:
             saved = control.saved_clock(conn)
             fresh = control.is_empty(conn)
@@ -58,7 +62,8 @@ class Simulator:
         now = self.clock.now()
         with self.store.transaction() as conn:
             result = operation(conn, now, *args, **kwargs)
-        self.arm_timers()
+            dues = self._dues(conn)
+        self._arm(dues)
         return result
 
     def query(self, operation: Callable[Concatenate[Connection, P], R],
@@ -67,10 +72,33 @@ class Simulator:
         with self.store.transaction() as conn:
             return operation(conn, *args, **kwargs)
 
+    def principal(self, key: str) -> Principal:
+        """The owner of an API key (cached: keys change only with fixtures)."""
+        found = self._principals.get(key)
+        if found is None:
+            found = self.query(lookup_key, key)
+            self._principals[key] = found
+        return found
+
+    def marketplace(self, name: str) -> Marketplace:
+        """The marketplace called ``name``, any case (cached like keys)."""
+        wanted = name.strip().casefold()
+        found = self._marketplaces.get(wanted)
+        if found is None:
+            found = self.query(marketplaces.by_name, name)
+            self._marketplaces[wanted] = found
+        return found
+
     def arm_timers(self) -> None:
         """Schedule each timer's next due instant, read from the store."""
         with self.store.transaction() as conn:
-            dues = [(timer, timer.next_due(conn)) for timer in self.timers]
+            dues = self._dues(conn)
+        self._arm(dues)
+
+    def _dues(self, conn: Connection) -> list[tuple[Timer, datetime | None]]:
+        return [(timer, timer.next_due(conn)) for timer in self.timers]
+
+    def _arm(self, dues: list[tuple[Timer, datetime | None]]) -> None:
         for timer, due in dues:
             if due is None:
                 self.clock.cancel(timer.name)
@@ -93,6 +121,8 @@ class Simulator:
                         else fixturegen.load_default())
         with self.store.transaction() as conn:
             counts = control.replace_fixtures(conn, document)
+        self._principals.clear()
+        self._marketplaces.clear()
         self.clock.scheduler_clear()
         self.arm_timers()
         return counts

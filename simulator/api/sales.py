@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-
-from sqlalchemy import Connection
 
 from simulator.api.context import principal, sim
 from simulator.domain import auth, sales
-from simulator.domain.marketplaces import by_name
 
 Body = dict[str, Any]
 Result = tuple[Body, int]
@@ -18,15 +14,11 @@ Result = tuple[Body, int]
 def _for_marketplace(marketplace_name: str, token_info: Body, operation: Any, *args: Any
                      ) -> Body:
     """Run a marketplace operation after checking the key may act for that marketplace."""
-    caller = principal(token_info)
-
-    def run(conn: Connection, now: datetime) -> Body:
-        market = by_name(conn, marketplace_name)
-        auth.require_marketplace(caller, market)
-        result: Body = operation(conn, now, market, *args)
-        return result
-
-    return sim().run(run)
+    simulator = sim()
+    market = simulator.marketplace(marketplace_name)
+    auth.require_marketplace(principal(token_info), market)
+    result: Body = simulator.run(operation, market, *args)
+    return result
 
 
 async def create_hold(marketplace_name: str, body: Body, token_info: Body) -> Result:
@@ -51,11 +43,9 @@ async def create_invoice(marketplace_name: str, body: Body, token_info: Body) ->
 async def get_order(marketplace_name: str, user_id: int, order_id: str, token_info: Body
                     ) -> Result:
     auth.require_broker(principal(token_info), user_id)
-
-    def run(conn: Connection, now: datetime) -> Body:
-        return sales.get_order(conn, now, by_name(conn, marketplace_name), user_id, order_id)
-
-    return sim().run(run), 200
+    simulator = sim()
+    market = simulator.marketplace(marketplace_name)
+    return simulator.run(sales.get_order, market, user_id, order_id), 200
 
 
 async def catalogue_sale(body: Body, token_info: Body) -> Result:

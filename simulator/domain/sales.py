@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from simulator.domain import seats as seat_rules
 from simulator.domain.marketplaces import Marketplace
@@ -129,16 +129,27 @@ def _magic(order_id: str, *, delist: bool) -> None:
                                    "(forced by order_id prefix SIM-409)")
 
 
+_LISTING = select(listings, brokers.c.broker_id).join_from(
+    listings, brokers, listings.c.user_id == brokers.c.user_id, isouter=True,
+).where(listings.c.listing_id == bindparam("listing_id"))
+_HOLD = select(holds).where(holds.c.marketplace_id == bindparam("marketplace_id"),
+                            holds.c.order_id == bindparam("order_id"))
+_EXPIRE = update(holds).where(holds.c.expires_at <= bindparam("now"),
+                              holds.c.status == HoldStatus.HELD).values(status=HoldStatus.EXPIRED)
+_NEXT_EXPIRY = select(func.min(holds.c.expires_at)).where(holds.c.status == HoldStatus.HELD)
+
+
 def _listing(conn: Connection, listing_id: str) -> Any:
-    row = conn.execute(select(listings).where(listings.c.listing_id == listing_id)).first()
+    """The listing with its owner's broker id (statements prebuilt, see seats.py)."""
+    row = conn.execute(_LISTING, {"listing_id": listing_id}).first()
     if row is None:
         raise NotFound(f"Requested listing '{listing_id}' could not be found")
     return row
 
 
-def _check_owner(conn: Connection, listing: Any, broker: str) -> None:
-    owner = conn.execute(select(brokers).where(brokers.c.user_id == listing.user_id)).first()
-    names = {str(listing.user_id)} | ({owner.broker_id.casefold()} if owner else set())
+def _check_owner(listing: Any, broker: str) -> None:
+    names = {str(listing.user_id)} | ({listing.broker_id.casefold()} if listing.broker_id
+                                      else set())
     if broker.strip().casefold() not in names:
         raise BadRequest(f"Invalid broker '{broker}': listing '{listing.listing_id}' "
                          "belongs to another broker")
@@ -153,16 +164,13 @@ def _check_section(listing: Any, section: str | None) -> None:
 def expire_holds(conn: Connection, now: datetime) -> int:
     """Mark holds whose time is up EXPIRED and free their places."""
     seat_rules.purge_expired(conn, now)
-    result = conn.execute(update(holds).where(
-        holds.c.status == HoldStatus.HELD, holds.c.expires_at <= now,
-    ).values(status=HoldStatus.EXPIRED))
+    result = conn.execute(_EXPIRE, {"now": now})
     return result.rowcount or 0
 
 
 def next_hold_expiry(conn: Connection) -> datetime | None:
     """When the earliest live hold runs out, for the scheduler."""
-    due = conn.execute(select(func.min(holds.c.expires_at)).where(
-        holds.c.status == HoldStatus.HELD)).scalar()
+    due = conn.execute(_NEXT_EXPIRY).scalar()
     return utc(due) if due else None
 
 
@@ -170,8 +178,7 @@ TIMERS = (Timer("sales.hold-expiry", next_hold_expiry, expire_holds),)
 
 
 def _hold_row(conn: Connection, marketplace: Marketplace, order_id: str) -> Any:
-    return conn.execute(select(holds).where(
-        holds.c.marketplace_id == marketplace.id, holds.c.order_id == order_id)).first()
+    return conn.execute(_HOLD, {"marketplace_id": marketplace.id, "order_id": order_id}).first()
 
 
 def _requested(tickets: tuple[SeatRequest, ...]) -> list[tuple[str, str]]:
@@ -198,7 +205,7 @@ def create_hold(
                          f"got {hold_length}")
     expire_holds(conn, now)
     listing = _listing(conn, request.listing_id)
-    _check_owner(conn, listing, request.broker)
+    _check_owner(listing, request.broker)
     _check_section(listing, request.section)
     _magic(request.order_id, delist=True)
     existing = _hold_row(conn, marketplace, request.order_id)
@@ -247,7 +254,7 @@ def release_hold(
     """Free the order's held seats. Releasing twice is harmless."""
     expire_holds(conn, now)
     listing = _listing(conn, request.listing_id)
-    _check_owner(conn, listing, request.broker)
+    _check_owner(listing, request.broker)
     _magic(request.order_id, delist=False)
     hold = _hold_row(conn, marketplace, request.order_id)
     if hold is None or hold.listing_id != listing.listing_id:
@@ -282,7 +289,7 @@ def create_invoice(
     """
     expire_holds(conn, now)
     listing = _listing(conn, request.listing_id)
-    _check_owner(conn, listing, request.broker)
+    _check_owner(listing, request.broker)
     _check_section(listing, request.section)
     _magic(request.order_id, delist=False)
     order = _order_row(conn, marketplace, request.order_id)

@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, or_, select, update
 
 from simulator.errors import BadRequest, Conflict
 from simulator.store.schema import seat_claims
@@ -59,22 +59,33 @@ def row_places(seats: Sequence[str]) -> list[tuple[str, str]]:
     return [(seat, seat) if seat else (f"GA-{n}", "") for n, seat in enumerate(seats, 1)]
 
 
-def _active(now: datetime) -> Any:
-    return or_(seat_claims.c.kind == ClaimKind.SOLD, seat_claims.c.expires_at > now)
+# Statements are built once with bind parameters: building and cache-keying a
+# SQLAlchemy expression per call cost more than running it (see bench/run.py).
+_ORDER = and_(seat_claims.c.listing_id == bindparam("p_listing"),
+              seat_claims.c.marketplace_id == bindparam("p_marketplace"),
+              seat_claims.c.order_id == bindparam("p_order"))
+_OTHERS_CLAIMS = select(seat_claims.c.row, seat_claims.c.seat).where(
+    seat_claims.c.listing_id == bindparam("p_listing"),
+    or_(seat_claims.c.kind == ClaimKind.SOLD, seat_claims.c.expires_at > bindparam("now")),
+    ~and_(seat_claims.c.marketplace_id == bindparam("p_marketplace"),
+          seat_claims.c.order_id == bindparam("p_order")),
+)
+_SELL = update(seat_claims).where(_ORDER).values(kind=ClaimKind.SOLD, expires_at=None)
+_RELEASE = delete(seat_claims).where(_ORDER)
+_PURGE = delete(seat_claims).where(seat_claims.c.expires_at <= bindparam("now"),
+                                   seat_claims.c.kind == ClaimKind.HELD)
+
+
+def _order_key(listing_id: str, marketplace_id: int, order_id: str) -> dict[str, Any]:
+    return {"p_listing": listing_id, "p_marketplace": marketplace_id, "p_order": order_id}
 
 
 def claims_of_others(
     conn: Connection, now: datetime, listing_id: str, marketplace_id: int, order_id: str
 ) -> set[tuple[str, str]]:
     """Places of ``listing_id`` actively claimed by any other order."""
-    rows = conn.execute(
-        select(seat_claims.c.row, seat_claims.c.seat).where(
-            seat_claims.c.listing_id == listing_id,
-            _active(now),
-            ~and_(seat_claims.c.marketplace_id == marketplace_id,
-                  seat_claims.c.order_id == order_id),
-        )
-    ).all()
+    rows = conn.execute(_OTHERS_CLAIMS, {**_order_key(listing_id, marketplace_id, order_id),
+                                         "now": now}).all()
     return {(row.row, row.seat) for row in rows}
 
 
@@ -131,21 +142,14 @@ def claim(
 
 def sell(conn: Connection, listing_id: str, marketplace_id: int, order_id: str) -> None:
     """Turn this order's held claims into sold ones."""
-    conn.execute(update(seat_claims).where(
-        seat_claims.c.listing_id == listing_id, seat_claims.c.marketplace_id == marketplace_id,
-        seat_claims.c.order_id == order_id,
-    ).values(kind=ClaimKind.SOLD, expires_at=None))
+    conn.execute(_SELL, _order_key(listing_id, marketplace_id, order_id))
 
 
 def release(conn: Connection, listing_id: str, marketplace_id: int, order_id: str) -> None:
     """Drop every claim of this order on this listing."""
-    conn.execute(delete(seat_claims).where(
-        seat_claims.c.listing_id == listing_id, seat_claims.c.marketplace_id == marketplace_id,
-        seat_claims.c.order_id == order_id,
-    ))
+    conn.execute(_RELEASE, _order_key(listing_id, marketplace_id, order_id))
 
 
 def purge_expired(conn: Connection, now: datetime) -> None:
     """Delete held claims whose time is up, so their places can be claimed again."""
-    conn.execute(delete(seat_claims).where(
-        seat_claims.c.kind == ClaimKind.HELD, seat_claims.c.expires_at <= now))
+    conn.execute(_PURGE, {"now": now})

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Float,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -89,7 +90,7 @@ seat_claims = Table(
     Column("marketplace_id", Integer, nullable=False),
     Column("order_id", String, nullable=False),
     Column("kind", String, nullable=False),  # HELD | SOLD
-    Column("expires_at", DateTime, nullable=True),
+    Column("expires_at", DateTime, nullable=True, index=True),
 )
 
 holds = Table(
@@ -105,6 +106,7 @@ holds = Table(
     Column("status", String, nullable=False),  # HELD | RELEASED | EXPIRED | INVOICED
     Column("created_at", DateTime, nullable=False),
     Column("expires_at", DateTime, nullable=False),
+    Index("ix_holds_live", "status", "expires_at"),
     Column("predelivered", Boolean, nullable=True),
     Column("delivery_option", String, nullable=True),
     Column("in_hand_date", String, nullable=True),
@@ -159,6 +161,8 @@ files = Table(
     Column("content_type", String, nullable=False),
     Column("data", LargeBinary, nullable=False),
     Column("created_at", DateTime, nullable=False),
+    # results of the splitter and merger: served only through a presigned URL
+    Column("signed_only", Boolean, nullable=False, default=False),
 )
 
 jobs = Table(
