@@ -124,7 +124,7 @@ def _sections(
     fake = Faker()
     fake.seed_instance(seed)
     yield "marketplaces", [{"id": mp_id, "name": name} for name, mp_id in DOCUMENTED_MARKETPLACES]
-    broker_rows = []
+    broker_rows: list[dict[str, Any]] = []
     for n in range(max(1, broker_count)):
         user_id = DEFAULT_BROKER_USER_ID if n == 0 else 9100 + n
         broker_rows.append({"user_id": user_id, "broker_id": f"BRK{user_id}",

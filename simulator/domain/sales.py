@@ -443,7 +443,7 @@ def catalogue_sale(
             delivery_method=body.get("delivery_method"),
             fulfill_now=bool(body.get("fulfill_now", True)), created_at=now,
         ))
-        job = conn.execute(select(catalogue_jobs).where(*key)).first()
+        job = conn.execute(select(catalogue_jobs).where(*key)).one()
     return {
         "message": f"Catalogue job started for order {job.order_id}", "job_id": job.job_id,
         "user_id": job.user_id, "order_id": job.order_id, "invoice_id": job.invoice_id,
