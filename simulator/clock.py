@@ -27,6 +27,10 @@ from simulator.errors import BadRequest, Conflict
 
 WallClock = Callable[[], datetime]
 
+#: The clock stays before this instant (holds, presigned URLs and other
+#: durations added to "now" must still fit in a datetime).
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
 
 def _wall_now() -> datetime:
     return datetime.now(UTC)
@@ -157,11 +161,12 @@ class SimClock:
         if delta < timedelta(0):
             raise BadRequest("The clock cannot go backwards: seconds must be >= 0")
         with self._lock:
+            current = self.now()
             try:
-                target = self.now() + delta
+                target = current + delta
             except OverflowError:
-                raise BadRequest("The clock cannot go past the year 9999") from None
-            return self.set(target)
+                target = LATEST
+            return self._move(current, target)
 
     def set(self, target: datetime) -> datetime:
         """Jump to ``target`` (not earlier than now), firing due events in order."""
@@ -174,13 +179,20 @@ class SimClock:
                     f"The clock cannot go backwards: {target.isoformat()} is before "
                     f"{current.isoformat()}"
                 )
-            self._fire_until(target)
-            if self._mode is ClockMode.FROZEN:
-                self._frozen_at = target
-            else:
-                self._offset += target - current
-            self._last = target
-            return target
+            return self._move(current, target)
+
+    def _move(self, current: datetime, target: datetime) -> datetime:
+        """Go from ``current`` (read under the lock) to ``target``, firing due events."""
+        if target >= LATEST:
+            raise BadRequest(f"The simulated clock must stay before {LATEST.isoformat()}, "
+                             "so that every simulated duration still fits in a date")
+        self._fire_until(target)
+        if self._mode is ClockMode.FROZEN:
+            self._frozen_at = target
+        else:
+            self._offset += target - current
+        self._last = target
+        return target
 
     def schedule(self, due: datetime, key: str, action: Callable[[], None]) -> None:
         """Run ``action`` when the clock reaches ``due`` (replaces the same key)."""

@@ -109,3 +109,19 @@ def test_realtime_run_due_fires_what_the_wall_has_reached() -> None:
     wall[0] += timedelta(seconds=5)
     assert clock.run_due() == 1
     assert fired == ["x"]
+
+
+def test_realtime_advance_by_zero_while_the_wall_moves() -> None:
+    ticks = iter(START + timedelta(microseconds=n) for n in range(1000))
+    clock = SimClock(ClockMode.REALTIME, start=START, wall=lambda: next(ticks))
+    before = clock.now()
+    assert clock.advance(timedelta(0)) >= before
+
+
+def test_clock_stays_before_the_year_9000() -> None:
+    clock = SimClock(ClockMode.FROZEN, start=START)
+    with pytest.raises(BadRequest):
+        clock.set(datetime(9000, 1, 1, tzinfo=UTC))
+    clock.set(datetime(8999, 12, 31, tzinfo=UTC))
+    with pytest.raises(BadRequest):
+        clock.advance(timedelta(days=10 * 365))

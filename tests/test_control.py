@@ -24,7 +24,8 @@ def test_clock_freeze_advance_set_and_refuse_going_back(client: TestClient) -> N
 
 
 def test_clock_cannot_overflow(client: TestClient) -> None:
-    client.put("/_sim/clock", json={"now": "9999-12-31T00:00:00Z"})
+    assert client.put("/_sim/clock", json={"now": "9999-12-31T00:00:00Z"}).status_code == 400
+    client.put("/_sim/clock", json={"now": "8999-12-31T00:00:00Z"})
     response = client.post("/_sim/clock/advance", json={"seconds": 315360000})
     assert response.status_code == 400
 

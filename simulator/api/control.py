@@ -6,7 +6,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from simulator.api.context import sim
+from simulator.api.files import origin
 from simulator.domain.control import clock_view
+from simulator.domain.files import StoredFile, file_url
+from simulator.domain.pdfmint import MintRequest
 from simulator.errors import BadRequest
 
 Body = dict[str, Any]
@@ -62,3 +65,28 @@ async def resume_clock() -> Result:
     sim().clock.resume()
     sim().save_clock()
     return _clock()
+
+
+def _stored(stored: StoredFile) -> Body:
+    return {"file_id": stored.file_id, "url": file_url(origin(), stored.file_id),
+            "name": stored.name, "size": stored.size}
+
+
+async def upload_file(body: Any = None, name: str | None = None, file: Any = None
+                      ) -> Result:
+    """Store the raw body (application/pdf, octet-stream) or the form's ``file``."""
+    if file is not None:  # multipart/form-data
+        data: bytes = await file.read()
+        name = name or file.filename
+    elif isinstance(body, bytes | bytearray):
+        data = bytes(body)
+    else:
+        raise BadRequest("Send the file as the body (application/pdf) or as the 'file' "
+                         "field of a multipart/form-data form")
+    stored = sim().pdfs.upload(data, name or "upload.pdf")
+    return _stored(stored), 201
+
+
+async def mint_pdf(body: Body) -> Result:
+    stored, tickets = await sim().pdfs.mint(MintRequest.from_json(body))
+    return {**_stored(stored), "pages": len(tickets), "tickets": tickets}, 201
