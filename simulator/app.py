@@ -41,6 +41,8 @@ class Service:
 SERVICES: tuple[Service, ...] = (
     Service("sales.yaml", "/sales/v1", "simulator.api.sales"),
     Service("control.yaml", "/_sim", "simulator.api.control"),
+    Service("pdfs.yaml", "/pdfs/v1", "simulator.api.pdfs"),
+    Service("files.yaml", "/_files", "simulator.api.files"),
 )
 
 

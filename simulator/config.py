@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from simulator.clock import ClockMode
 
@@ -24,3 +25,13 @@ class SimConfig:
     long_poll_seconds: float = 25.0
     fetch_allow: tuple[str, ...] = field(default_factory=lambda: ("127.0.0.1", "localhost", "::1"))
     tick_seconds: float = 0.25
+    #: PDF service: largest input fetched, fetch time limit, worker threads,
+    #: lifetime of presigned result URLs (simulated seconds).
+    fetch_max_bytes: int = 25 * 1024 * 1024
+    fetch_timeout_seconds: float = 20.0
+    fetch_max_redirects: int = 5
+    pdf_workers: int = 2
+    presign_seconds: int = 3600
+    #: An ``httpx.BaseTransport`` for the decoder's fetches (tests inject a
+    #: ``MockTransport``); None means real network, limited by ``fetch_allow``.
+    fetch_transport: Any = None

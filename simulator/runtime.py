@@ -21,6 +21,7 @@ from simulator.domain import control, marketplaces, sales
 from simulator.domain.auth import Principal, lookup_key
 from simulator.domain.marketplaces import Marketplace
 from simulator.domain.timers import Timer
+from simulator.pdfjobs import PdfJobs
 from simulator.store import Store
 
 P = ParamSpec("P")
@@ -45,6 +46,7 @@ class Simulator:
         if fresh:
             self.load_fixtures(None)
         self.arm_timers()
+        self.pdfs = PdfJobs(self)  # fails jobs a restart interrupted
 
     def _restore_clock(self, saved: dict[str, Any] | None) -> SimClock:
         if saved is None:
@@ -136,4 +138,5 @@ class Simulator:
             control.save_clock(conn, state)
 
     def close(self) -> None:
+        self.pdfs.close()
         self.store.close()

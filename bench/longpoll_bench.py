@@ -1,0 +1,304 @@
+"""10,000 concurrent long-polls on one simulator process: its memory, and every answer in time.
+
+Starts the simulator as a subprocess on a loopback port (this script in
+``--serve`` mode: ``create_app`` + uvicorn, as ``ticketsim serve`` does;
+SIGUSR2 pauses its PDF worker pool, so a job stays RUNNING until SIGUSR1).
+Then:
+
+1. mints a one-page PDF (``POST /_sim/pdfs``) and starts a splitter job on it;
+2. phase "limit": opens N connections and sends ``GET /pdfs/v1/splitter/{id}``
+   on each; every one must answer RUNNING within the long-poll limit + 1 s
+   of being sent;
+3. phase "wake": sends the GET again on every connection, lets the job run
+   (SIGUSR1), and every one must answer SUCCEEDED within the limit + 1 s
+   of being sent.
+
+The server's RSS (``/proc/<pid>/status``) is sampled throughout. Not a test:
+figures go in the README.
+
+    python bench/longpoll_bench.py [--waiters 10000] [--limit 25]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import resource
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = "sim-broker-key"
+
+
+# --- the server (child process) ---------------------------------------------------------------
+
+
+def serve(port: int, limit: float, http: str = "auto", loop: str = "auto") -> None:
+    """Run the simulator; SIGUSR2 pauses its PDF worker pool, SIGUSR1 lets it go."""
+    import uvicorn
+
+    from simulator.app import create_app
+    from simulator.config import SimConfig
+
+    app = create_app(SimConfig(db=":memory:", long_poll_seconds=limit,
+                               base_url=f"http://127.0.0.1:{port}"))
+    pool = app.simulator.pdfs.pool
+    signal.signal(signal.SIGUSR2, lambda *_: pool.pause())
+    signal.signal(signal.SIGUSR1, lambda *_: pool.resume())
+    gc.set_threshold(700, 10, 1000)  # as ``ticketsim serve`` does (see simulator/cli.py)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
+                backlog=16384, timeout_keep_alive=600, http=http, loop=loop)
+
+
+# --- the benchmark (parent process) -----------------------------------------------------------
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class RssSampler(threading.Thread):
+    """The server's RSS every 100 ms; ``peak`` since the last ``mark()``."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0.0
+        self.running = True
+
+    def run(self) -> None:
+        while self.running:
+            self.peak = max(self.peak, rss_mb(self.pid))
+            time.sleep(0.1)
+
+    def mark(self) -> float:
+        current = rss_mb(self.pid)
+        self.peak = current
+        return current
+
+
+@dataclass
+class Phase:
+    name: str
+    elapsed: list[float] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+    errors: int = 0
+
+    def record(self, started: float, status: str) -> None:
+        self.elapsed.append(time.monotonic() - started)
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+
+    def summary(self, limit: float) -> dict[str, object]:
+        times = sorted(self.elapsed) or [0.0]
+        return {
+            "answered": len(self.elapsed), "errors": self.errors, "statuses": self.statuses,
+            "p50_s": round(statistics.median(times), 3),
+            "p99_s": round(times[int(len(times) * 0.99) - 1 if len(times) > 1 else 0], 3),
+            "max_s": round(times[-1], 3),
+            "within_limit_plus_1s": sum(t <= limit + 1 for t in self.elapsed),
+        }
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    length = next(int(v) for k, _, v in (h.partition(":") for h in lines[1:])
+                  if k.lower() == "content-length")
+    return status, await reader.readexactly(length)
+
+
+async def http_json(port: int, method: str, path: str, body: object) -> dict[str, object]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    data = json.dumps(body).encode()
+    writer.write(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: {KEY}\r\n"
+                 f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+                 .encode() + data)
+    status, payload = await read_response(reader)
+    writer.close()
+    assert status in (200, 201), (status, payload)
+    result: dict[str, object] = json.loads(payload)
+    return result
+
+
+@dataclass
+class Run:
+    """Shared state of the waiters: pacing, the wake gate, concurrency."""
+
+    port: int
+    request: bytes
+    rate: float
+    limit_phase: Phase = field(default_factory=lambda: Phase("limit"))
+    wake_phase: Phase = field(default_factory=lambda: Phase("wake"))
+    wake_gate: asyncio.Event = field(default_factory=asyncio.Event)
+    resent: int = 0
+    outstanding: int = 0
+    max_outstanding: int = 0
+
+    async def ask(self, phase: Phase, reader: asyncio.StreamReader,
+                  writer: asyncio.StreamWriter) -> None:
+        started = time.monotonic()
+        writer.write(self.request)
+        self.outstanding += 1
+        self.max_outstanding = max(self.max_outstanding, self.outstanding)
+        try:
+            status, body = await read_response(reader)
+        finally:
+            self.outstanding -= 1
+        phase.record(started, json.loads(body)["status"] if status == 200 else str(status))
+
+
+async def waiter(run: Run, index: int, origin: float) -> None:
+    """One connection: a long-poll that times out, then one woken by the job's end.
+
+    Connections open at ``run.rate`` per second (the server must take each
+    request in before its limit runs out); the second GETs go in a burst.
+    """
+    await asyncio.sleep(max(0.0, origin + index / run.rate - time.monotonic()))
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", run.port)
+    except OSError:
+        run.limit_phase.errors += 1
+        return
+    phase = run.limit_phase
+    try:
+        await run.ask(phase, reader, writer)
+        await run.wake_gate.wait()
+        phase = run.wake_phase
+        run.resent += 1
+        await run.ask(phase, reader, writer)
+    except (OSError, asyncio.IncompleteReadError, ValueError):
+        phase.errors += 1
+    finally:
+        writer.close()
+
+
+async def bench(port: int, server: subprocess.Popen[bytes], waiters: int, limit: float,
+                rate: float) -> dict[str, object]:
+    sampler = RssSampler(server.pid)
+    sampler.start()
+    minted = await http_json(port, "POST", "/_sim/pdfs", {"count": 1, "seed": 1})
+    server.send_signal(signal.SIGUSR2)  # hold the job RUNNING
+    await asyncio.sleep(0.2)
+    job = await http_json(port, "POST", "/pdfs/v1/splitter/", {"url": minted["url"]})
+    idle = sampler.mark()
+    request = (f"GET /pdfs/v1/splitter/{job['job_id']}/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               f"x-api-key: {KEY}\r\n\r\n").encode()
+    run = Run(port, request, rate)
+    started = time.monotonic()
+    tasks = [asyncio.create_task(waiter(run, i, started)) for i in range(waiters)]
+
+    # phase "limit": every waiter in, all answered RUNNING at the limit
+    while len(run.limit_phase.elapsed) + run.limit_phase.errors < waiters:
+        await asyncio.sleep(0.1)
+    ramp = time.monotonic() - started
+    limit_peak = sampler.peak
+    limit_concurrency = run.max_outstanding
+    sampler.mark()
+
+    # phase "wake": every waiter asks again at once, then the job finishes
+    run.wake_gate.set()
+    while run.resent < waiters - run.limit_phase.errors:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.0)
+    waiting_rss = rss_mb(server.pid)
+    released = time.monotonic()
+    server.send_signal(signal.SIGUSR1)
+    await asyncio.gather(*tasks)
+    wake_all = time.monotonic() - released
+    sampler.running = False
+    return {
+        "waiters": waiters, "limit_s": limit, "connect_rate_per_s": rate,
+        "limit_phase_max_concurrent": limit_concurrency,
+        "limit_phase_done_in_s": round(ramp, 2),
+        "rss_mb": {"idle": round(idle, 1), "peak_limit_phase": round(limit_peak, 1),
+                   "all_waiting_wake_phase": round(waiting_rss, 1),
+                   "peak_wake_phase": round(sampler.peak, 1)},
+        "limit_phase": run.limit_phase.summary(limit),
+        "wake_phase": run.wake_phase.summary(limit),
+        "wake_phase_all_answered_after_release_s": round(wake_all, 3),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("the server exited during start-up")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--waiters", type=int, default=10_000)
+    parser.add_argument("--limit", type=float, default=25.0, help="long-poll seconds")
+    parser.add_argument("--rate", type=float, default=450.0,
+                        help="new connections per second (all must be in before the limit)")
+    parser.add_argument("--http", default="auto", choices=["auto", "h11", "httptools"],
+                        help="uvicorn's HTTP implementation in the server")
+    parser.add_argument("--loop", default="auto", choices=["auto", "asyncio", "uvloop"],
+                        help="uvicorn's event loop in the server")
+    parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # inherited by the server
+    if args.serve:
+        serve(args.serve, args.limit, args.http, args.loop)
+        return
+    if hard < args.waiters + 100:
+        raise SystemExit(f"the open-files limit ({hard}) is below {args.waiters} connections")
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen([sys.executable, __file__, "--serve", str(port),
+                               "--limit", str(args.limit), "--http", args.http,
+                               "--loop", args.loop], cwd=ROOT, env=env)
+    try:
+        wait_ready(port, server)
+        try:
+            import uvloop  # a faster client loop, when installed (uvicorn[standard] brings it)
+
+            result = uvloop.run(bench(port, server, args.waiters, args.limit, args.rate))
+        except ImportError:
+            result = asyncio.run(bench(port, server, args.waiters, args.limit, args.rate))
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    print(json.dumps(result, indent=2))
+    ok = all(result[p]["within_limit_plus_1s"] == args.waiters  # type: ignore[index]
+             for p in ("limit_phase", "wake_phase"))
+    print(f"every waiter answered within the limit + 1 s: {'yes' if ok else 'NO'}; "
+          f"server RSS with {args.waiters} waiting: "
+          f"{result['rss_mb']['all_waiting_wake_phase']} MB")  # type: ignore[index]
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Outbound HTTP: fetching inputs (and, later, webhooks and marketplace callbacks)."""

@@ -1,0 +1,151 @@
+"""Long-polls of the splitter, merger and decoder jobs, and jobs across a restart.
+
+A job is kept RUNNING deterministically by pausing the simulator's worker
+pool (``simulator.pdfs.pool.pause()``); long-poll limits are short real
+seconds here (``long_poll_seconds``), never simulated time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from starlette.testclient import TestClient
+
+from simulator.app import create_app
+from simulator.domain.pdfs import INTERRUPTED
+from tests.conftest import frozen_config
+from tests.pdfs_helpers import HEADERS, finished, make_app, mint
+
+Scenario = Callable[[httpx.AsyncClient, Any], Awaitable[None]]
+
+
+def _run(app: Any, scenario: Scenario) -> None:
+    """Run ``scenario(client, simulator)`` against ``app`` in-process, on one event loop."""
+
+    async def main() -> None:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver",
+                                     timeout=30) as client:
+            await scenario(client, app.simulator)
+
+    asyncio.run(main())
+
+
+async def _mint(client: httpx.AsyncClient, **body: Any) -> dict[str, Any]:
+    response = await client.post("/_sim/pdfs", json=body)
+    assert response.status_code == 201, response.text
+    minted: dict[str, Any] = response.json()
+    return minted
+
+
+async def _until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not reached"
+        await asyncio.sleep(0.01)
+
+
+def test_long_poll_answers_running_at_the_limit() -> None:
+    async def scenario(client: httpx.AsyncClient, simulator: Any) -> None:
+        minted = await _mint(client, count=2, seed=1)
+        simulator.pdfs.pool.pause()
+        try:
+            job_id = (await client.post("/pdfs/v1/splitter/", json={"url": minted["url"]},
+                                        headers=HEADERS)).json()["job_id"]
+            started = time.monotonic()
+            body = (await client.get(f"/pdfs/v1/splitter/{job_id}/", headers=HEADERS)).json()
+            waited = time.monotonic() - started
+            assert body == {"job_id": job_id, "status": "RUNNING", "pdf_urls": [], "error": ""}
+            assert 0.45 <= waited < 1.5
+            clock = await client.get("/_sim/clock")  # the loop stayed free meanwhile
+            assert clock.status_code == 200
+        finally:
+            simulator.pdfs.pool.resume()
+        assert simulator.pdfs.board.waiting() == 0
+
+    _run(make_app(long_poll_seconds=0.5), scenario)
+
+
+def test_long_poll_returns_as_soon_as_the_job_finishes() -> None:
+    async def scenario(client: httpx.AsyncClient, simulator: Any) -> None:
+        minted = await _mint(client, count=2, seed=2)
+        simulator.pdfs.pool.pause()
+        job_id = (await client.post("/pdfs/v1/splitter/", json={"url": minted["url"]},
+                                    headers=HEADERS)).json()["job_id"]
+        started = time.monotonic()
+        poll = asyncio.create_task(client.get(f"/pdfs/v1/splitter/{job_id}", headers=HEADERS))
+        await _until(lambda: simulator.pdfs.board.waiting() == 1)
+        simulator.pdfs.pool.resume()
+        body = (await poll).json()
+        assert body["status"] == "SUCCEEDED" and len(body["pdf_urls"]) == 2
+        assert time.monotonic() - started < 3.0  # the limit is 10 s
+        finished_at = time.monotonic()
+        again = (await client.get(f"/pdfs/v1/splitter/{job_id}", headers=HEADERS)).json()
+        assert again["status"] == "SUCCEEDED"
+        assert time.monotonic() - finished_at < 0.5  # a finished job answers at once
+
+    _run(make_app(long_poll_seconds=10.0), scenario)
+
+
+def test_many_concurrent_waiters_are_all_answered() -> None:
+    waiters = 200
+
+    async def scenario(client: httpx.AsyncClient, simulator: Any) -> None:
+        minted = await _mint(client, count=1, seed=3)
+        simulator.pdfs.pool.pause()
+        job_id = (await client.post("/pdfs/v1/decoder/", json={"url": minted["url"],
+                                                              "async": True},
+                                    headers=HEADERS)).json()["job_id"]
+        polls = [asyncio.create_task(client.get(f"/pdfs/v1/decoder/{job_id}", headers=HEADERS))
+                 for _ in range(waiters)]
+        await _until(lambda: simulator.pdfs.board.waiting() == waiters)
+        released = time.monotonic()
+        simulator.pdfs.pool.resume()
+        bodies = [r.json() for r in await asyncio.gather(*polls)]
+        assert time.monotonic() - released < 5.0
+        assert all(b["status"] == "SUCCEEDED" and b["tickets"] == minted["tickets"]
+                   for b in bodies)
+        assert simulator.pdfs.board.waiting() == 0
+
+    _run(make_app(long_poll_seconds=10.0), scenario)
+
+
+def test_merger_post_waits_then_answers_running() -> None:
+    async def scenario(client: httpx.AsyncClient, simulator: Any) -> None:
+        minted = await _mint(client, count=1, seed=4)
+        simulator.pdfs.pool.pause()
+        started = time.monotonic()
+        body = (await client.post("/pdfs/v1/merger/", json={"urls": [minted["url"]]},
+                                  headers=HEADERS)).json()
+        assert 0.45 <= time.monotonic() - started < 1.5
+        assert body["status"] == "RUNNING" and body["url"] == "" and body["error"] == ""
+        simulator.pdfs.pool.resume()
+        done = (await client.get(f"/pdfs/v1/merger/{body['job_id']}", headers=HEADERS)).json()
+        assert done["status"] == "SUCCEEDED" and done["pdf_urls"].startswith("http://testserver/")
+
+    _run(make_app(long_poll_seconds=0.5), scenario)
+
+
+def test_a_job_interrupted_by_a_restart_ends_failed(tmp_path: Path) -> None:
+    db = str(tmp_path / "sim.sqlite3")
+    first = create_app(frozen_config(db=db, long_poll_seconds=0.2))
+    with TestClient(first) as client:
+        minted = mint(client, count=1, seed=5)
+        first.simulator.pdfs.pool.pause()
+        job_id = client.post("/pdfs/v1/splitter/", json={"url": minted["url"]},
+                             headers=HEADERS).json()["job_id"]
+        assert client.get(f"/pdfs/v1/splitter/{job_id}", headers=HEADERS).json()[
+            "status"] == "RUNNING"
+
+    second = create_app(frozen_config(db=db, long_poll_seconds=0.2))  # the "restart"
+    with TestClient(second) as client:
+        body = finished(client, "splitter", job_id)
+        assert body == {"job_id": job_id, "status": "FAILED", "pdf_urls": [],
+                        "error": INTERRUPTED}
+    first.simulator.pdfs.pool.resume()  # the old worker finds its job already ended
+    first.simulator.pdfs.pool.shutdown()
