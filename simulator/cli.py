@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -30,9 +31,12 @@ def main() -> None:
               show_default=True, help="Start with time running, or frozen.")
 @click.option("--validate-responses", is_flag=True, help="Check every response against its spec.")
 @click.option("--long-poll-seconds", default=25.0, show_default=True, type=float)
+@click.option("--fetch-allow", default="127.0.0.1,localhost,::1", show_default=True,
+              help="Hosts the PDF service may fetch inputs from, comma-separated ('*': any).")
 @click.option("--log-level", default="warning", show_default=True)
 def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
-          validate_responses: bool, long_poll_seconds: float, log_level: str) -> None:
+          validate_responses: bool, long_poll_seconds: float, fetch_allow: str,
+          log_level: str) -> None:
     """Serve every API on one port, at the real APIs' paths."""
     import uvicorn
 
@@ -42,7 +46,8 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
     base_url = f"http://{host}:{port}"
     config = SimConfig(db=db, fixtures=fixtures_path, clock=ClockMode(clock),
                        validate_responses=validate_responses, base_url=base_url,
-                       long_poll_seconds=long_poll_seconds)
+                       long_poll_seconds=long_poll_seconds,
+                       fetch_allow=tuple(h.strip() for h in fetch_allow.split(",") if h.strip()))
     app = create_app(config)
     click.echo(f"ticketsim serving on {base_url}  (state: {db})")
     for service in SERVICES:
@@ -51,6 +56,10 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
     click.echo(f"API keys: marketplace {DEFAULT_MARKETPLACE_KEY!r} (every marketplace), "
                f"broker {DEFAULT_BROKER_KEY!r} (user 8060)")
     sys.stdout.flush()
+    # Each waiting long-poll keeps ~200 objects alive; with the default GC
+    # thresholds a full collection over 10,000 waiters stalls the loop ~0.8 s
+    # (bench/longpoll_bench.py). Full collections only every 1000th gen-1 one.
+    gc.set_threshold(700, 10, 1000)
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 
 
@@ -76,6 +85,57 @@ def fixtures(seed: int, listings: int, brokers: int, orders: int, out: Path) -> 
     fixturegen.write(document, out)
     click.echo(f"wrote {out}: {len(document['listings'])} listings, "
                f"{len(document['orders'])} orders, {len(document['api_keys'])} API keys")
+
+
+@main.group()
+def pdf() -> None:
+    """Synthetic ticket PDFs."""
+
+
+@pdf.command("make")
+@click.option("--tickets", default=1, show_default=True, type=click.IntRange(1))
+@click.option("--producer", default=None, help="Ticketmaster, AXS, SeatGeek, Tickets.com, "
+              "MLB Ballpark, ... (default: a mix).")
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def pdf_make(tickets: int, producer: str | None, seed: int, out: Path) -> None:
+    """Write TICKETS synthetic tickets, one per page, with real barcodes."""
+    from simulator.pdf.cli import make_pdf
+
+    with click.progressbar(length=tickets, label="tickets", file=sys.stderr) as bar:
+        done = [0]
+
+        def progress(current: int, _total: int) -> None:
+            bar.update(current - done[0])
+            done[0] = current
+
+        try:
+            make_pdf(tickets, producer, seed, out, progress)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    click.echo(f"wrote {out}: {tickets} tickets")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dpi", default=200, show_default=True, type=click.IntRange(72, 600))
+def decode(path: Path, dpi: int) -> None:
+    """Decode a ticket PDF as the decoder service does; prints its JSON."""
+    import json
+
+    from simulator.errors import PdfError
+    from simulator.pdf.decode import decode_pdf
+
+    try:
+        tickets = decode_pdf(path.read_bytes(), dpi=dpi)
+    except PdfError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(json.dumps({"tickets": [t.to_dict() for t in tickets]}, indent=2))
+
+
+from conformance.cli import conformance  # noqa: E402  (the suite's own command)
+
+main.add_command(conformance)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from typing import Any
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 
 from simulator.errors import SimError
 
@@ -89,6 +90,9 @@ def handlers(allow: AllowIndex) -> Iterable[tuple[type[Exception], Any]]:
     def bad_encoding(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
         return json_error(400, "The request body is not valid UTF-8 JSON")
 
+    def bad_form(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        return json_error(400, f"The multipart/form-data body cannot be parsed: {exc}")
+
     def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         log.exception("Unexpected error", exc_info=exc)
         return json_error(500, "Internal error")
@@ -98,5 +102,6 @@ def handlers(allow: AllowIndex) -> Iterable[tuple[type[Exception], Any]]:
         (ProblemException, http_error),
         (HTTPException, http_error),
         (UnicodeDecodeError, bad_encoding),
+        (MultiPartException, bad_form),
         (Exception, unexpected),
     )

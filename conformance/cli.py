@@ -1,0 +1,131 @@
+"""``ticketsim conformance``: run the suite for people who do not use pytest.
+
+The command builds a pytest command line for ``conformance/`` and runs it in
+this process, then prints one summary: what ran against what, per kind of
+test, every failure in one line, and where the reports are.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["conformance"]
+
+HERE = Path(__file__).resolve().parent
+KINDS = {
+    "test_specs.py": "spec checks",
+    "test_stateless.py": "stateless",
+    "test_stateful.py": "stateful",
+}
+ST_FAILURE = re.compile(r"^[\s|]*- (ST\d+ .+)$", re.MULTILINE)
+ASSERTION = re.compile(r"^E\s+(\S.*)$", re.MULTILINE)
+
+
+def _kind(nodeid: str) -> str:
+    module = nodeid.split("::")[0].rsplit("/", 1)[-1]
+    return KINDS.get(module, "scenarios" if "scenario" in module else module)
+
+
+def _reason(text: str) -> str:
+    """The most telling line of a failure report."""
+    found = ST_FAILURE.findall(text)
+    if found:
+        return "; ".join(dict.fromkeys(found))
+    lines = ASSERTION.findall(text)
+    return lines[0][:200] if lines else (text.strip().splitlines() or ["?"])[-1][:200]
+
+
+class Summary:
+    """A pytest plugin that tallies outcomes per kind of test and keeps failure reasons."""
+
+    def __init__(self) -> None:
+        self.tally: dict[str, Counter[str]] = {}
+        self.failures: list[tuple[str, str, str]] = []
+        self.skips: Counter[str] = Counter()
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        if report.when != "call" and not (report.failed or report.skipped):
+            return
+        kind = _kind(report.nodeid)
+        self.tally.setdefault(kind, Counter())[report.outcome] += 1
+        if report.failed:
+            name = report.nodeid.split("::", 1)[-1]
+            self.failures.append((kind, name, _reason(report.longreprtext)))
+        elif report.skipped and isinstance(report.longrepr, tuple):
+            self.skips[str(report.longrepr[2]).removeprefix("Skipped: ")] += 1
+
+    def lines(self) -> list[str]:
+        lines = []
+        for kind in ("spec checks", "stateless", "stateful", "scenarios",
+                     *sorted(set(self.tally) - {"spec checks", "stateless", "stateful",
+                                                "scenarios"})):
+            if kind in self.tally:
+                counts = ", ".join(f"{n} {outcome}" for outcome, n in
+                                   sorted(self.tally[kind].items()))
+                lines.append(f"  {kind:<12} {counts}")
+        for kind, name, reason in self.failures:
+            lines.append(f"FAILED {kind}: {name}\n    {reason}")
+        for reason, count in self.skips.most_common():
+            lines.append(f"skipped x{count}: {reason}")
+        return lines
+
+
+@click.command("conformance")
+@click.option("--base-url", help="Deployment to test (default: an in-process simulator).")
+@click.option("--api-key", help="Marketplace key (holds, releases, invoices; other services).")
+@click.option("--broker-key", help="Broker key (order status, catalogue).")
+@click.option("--service", help="Comma-separated services, e.g. sales,pdfs (default: all).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of generated data.")
+@click.option("--max-examples", type=click.IntRange(1), default=25, show_default=True,
+              help="Fuzzed cases per operation; raise it for a longer fuzzing session.")
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a JUnit XML report here.")
+@click.option("--coverage-report", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("conformance-coverage.md"), show_default=True,
+              help="Operation x status coverage table (Markdown; a .json twin beside it).")
+@click.option("--data", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON file of known listings/orders at the target (see the README).")
+@click.option("--allow-writes", is_flag=True,
+              help="Against a deployment, also send state-changing requests (holds, ...).")
+@click.option("--details/--no-details", default=True, show_default=True,
+              help="Show pytest's failure details before the summary.")
+def conformance(base_url: str | None, api_key: str | None, broker_key: str | None,
+                service: str | None, seed: int, max_examples: int, junit: Path | None,
+                coverage_report: Path, data: Path | None, allow_writes: bool,
+                details: bool) -> None:
+    """Check an implementation of the APIs against the contract in openapi/."""
+    import pytest
+
+    args = [str(HERE), "-q", "-p", "no:cacheprovider", "-p", "no:warnings",
+            f"--ignore={HERE / 'test_selftest.py'}", f"--tb={'short' if details else 'no'}",
+            f"--seed={seed}", f"--max-examples={max_examples}",
+            f"--coverage-report={coverage_report.resolve()}"]
+    for flag, value in (("--base-url", base_url), ("--api-key", api_key),
+                        ("--broker-key", broker_key), ("--service", service)):
+        if value:
+            args.append(f"{flag}={value}")
+    if data:
+        args.append(f"--data={data.resolve()}")
+    if junit:
+        args.append(f"--junitxml={junit.resolve()}")
+    if allow_writes:
+        args.append("--allow-writes")
+    summary = Summary()
+    code = pytest.main(args, plugins=[summary])
+    click.echo("")
+    click.echo(f"ticketsim conformance against {base_url or 'an in-process simulator'} "
+               f"(seed {seed}, {max_examples} examples per operation)")
+    for line in summary.lines():
+        click.echo(line)
+    click.echo(f"coverage table: {coverage_report.resolve()}")
+    if junit:
+        click.echo(f"JUnit report: {junit.resolve()}")
+    verdict = {0: "PASS", 1: "FAIL", 5: "NOTHING RAN"}.get(int(code), f"ERROR (pytest {code})")
+    click.echo(f"result: {verdict}")
+    sys.exit(int(code))

@@ -1,0 +1,202 @@
+"""Command-line options, the run's session, fixtures and reports of the suite.
+
+``pytest conformance`` runs against a fresh in-process simulator;
+``pytest conformance --base-url URL --api-key KEY [--broker-key KEY]`` runs
+against a deployment (see README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from conformance import session as run
+from conformance.data import KnownData, simulator_defaults
+from conformance.faults import FAULTS
+from conformance.target import Target, probe_simulator
+
+DEFAULT_COVERAGE_REPORT = "var/conformance-coverage.md"
+CONFORMANCE_DIR = Path(__file__).resolve().parent
+
+
+def _add(group: Any, *names: str, **kwargs: Any) -> None:
+    # An option another plugin already defines (e.g. pytest-base-url's --base-url) is reused.
+    with contextlib.suppress(ValueError):
+        group.addoption(*names, **kwargs)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "ticketsim conformance suite")
+    _add(group, "--base-url", default=None,
+         help="Run against this deployment instead of an in-process simulator.")
+    _add(group, "--api-key", default=None,
+         help="Key of a marketplace (sales holds, releases, invoices) and for services "
+              "that take one key. Default against a simulator: sim-marketplace-key.")
+    _add(group, "--broker-key", default=None,
+         help="Key of a broker (order status, catalogue). Default against a simulator: "
+              "sim-broker-key.")
+    _add(group, "--allow-writes", action="store_true", default=False,
+         help="Against a deployment that is not the simulator, also send state-changing "
+              "requests (holds, invoices, ...). Never needed for the simulator.")
+    _add(group, "--seed", type=int, default=run.DEFAULT_SEED,
+         help=f"Seed of all generated data (default {run.DEFAULT_SEED}).")
+    _add(group, "--max-examples", type=int, default=run.DEFAULT_MAX_EXAMPLES,
+         help=f"Fuzzed cases per operation (default {run.DEFAULT_MAX_EXAMPLES}); "
+              "raise it for a longer fuzzing session.")
+    _add(group, "--service", default=None,
+         help="Comma-separated services to test (spec stems: sales,pdfs,...). Default: all.")
+    _add(group, "--data", default=None, type=Path,
+         help="JSON file of known listings/orders at the target (see README).")
+    _add(group, "--coverage-report", default=DEFAULT_COVERAGE_REPORT,
+         help="Markdown file for the operation x status coverage table ('' to skip); "
+              "a .json twin is written beside it.")
+    # Self-test only: break the in-process simulator, and run exactly these test ids.
+    _add(group, "--inject-fault", default=None, choices=sorted(FAULTS), help=argparse.SUPPRESS)
+    _add(group, "--only", action="append", default=[], help=argparse.SUPPRESS)
+
+
+def _build(config: pytest.Config) -> run.Session:
+    option = config.getoption
+    services = option("--service")
+    settings = run.Settings(
+        seed=option("--seed"), max_examples=option("--max-examples"),
+        services=tuple(s.strip() for s in services.split(",") if s.strip()) if services else None,
+        fault=option("--inject-fault"),
+    )
+    base_url = option("--base-url")
+    data_path = option("--data")
+    if base_url is None:
+        session = run.in_process(settings)
+        if data_path:
+            session.data = KnownData.read(data_path)
+        return session
+    simulator = probe_simulator(base_url)
+    api_key, broker_key = option("--api-key"), option("--broker-key")
+    if simulator:
+        from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
+
+        api_key = api_key or DEFAULT_MARKETPLACE_KEY
+        broker_key = broker_key or DEFAULT_BROKER_KEY
+    if not api_key:
+        raise pytest.UsageError(f"{base_url} is not a simulator (no /_sim): pass --api-key")
+    target = Target(api_key=api_key, broker_key=broker_key, base_url=base_url,
+                    simulator=simulator, allow_writes=option("--allow-writes"))
+    if data_path:
+        data = KnownData.read(data_path)
+    elif simulator:
+        data = simulator_defaults()
+    else:
+        data = KnownData()
+    return run.Session(target, settings, data)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "writes: changes state at the target; needs "
+                                       "--allow-writes against a deployment")
+    config.addinivalue_line("markers", "service(name): belongs to one service (--service)")
+    config.addinivalue_line("markers", "sim_only: needs the simulator's /_sim control plane")
+    run.install(_build(config))
+
+
+def _name_operation_items(items: list[pytest.Item]) -> None:
+    """Give each Schemathesis item its own node id (``test_operation[sales][GET /x]``).
+
+    With pytest 9 the ids of Schemathesis' items collapse to the function name,
+    so JUnit and the terminal would show every operation as ``test_operation``.
+    """
+    for item in items:
+        if CONFORMANCE_DIR not in item.path.parents or item.nodeid.endswith(item.name):
+            continue
+        nodeid = f"{item.nodeid.rsplit('::', 1)[0]}::{item.name}"
+        try:
+            from _pytest.nodeid import coerce_node_id
+
+            item._id = coerce_node_id(nodeid)  # type: ignore[attr-defined]
+        except ImportError:  # pytest < 9
+            item._nodeid = nodeid
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _name_operation_items(items)
+    wanted = set(config.getoption("--only"))
+    if wanted:
+        keep = [item for item in items if _short_id(item) in wanted]
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep
+
+
+def _short_id(item: pytest.Item) -> str:
+    """``test_module.py::test_name[...]``, whatever the rootdir."""
+    return f"{item.path.name}::{item.name}"
+
+
+def _skip_reason(item: pytest.Item, session: run.Session) -> str | None:
+    target = session.target
+    for mark in item.iter_markers("service"):
+        if not session.selected(mark.args[0]):
+            return f"service {mark.args[0]!r} not selected (--service)"
+    if item.get_closest_marker("sim_only") and not target.simulator:
+        return f"needs the simulator's /_sim control plane; {target.url} has none"
+    if item.get_closest_marker("writes") and not target.may_write:
+        return "changes state at a real deployment: run with --allow-writes to include it"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    reason = _skip_reason(item, run.current())
+    if reason:
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def conformance() -> run.Session:
+    """This run: target, settings, known data, observations."""
+    return run.current()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state(conformance: run.Session) -> None:
+    """Each test starts from known state (fresh or reset simulator; no-op elsewhere)."""
+    conformance.target.fresh_state()
+
+
+@pytest.fixture(scope="session")
+def target(conformance: run.Session) -> Target:
+    return conformance.target
+
+
+@pytest.fixture(scope="session")
+def known(conformance: run.Session) -> KnownData:
+    return conformance.data
+
+
+@pytest.fixture
+def client(target: Target) -> Iterator[httpx.Client]:
+    """An HTTP client for the target; its responses count in the coverage table."""
+    with target.client() as http:
+        yield http
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    session = run.current()
+    if not session.observations.counts:
+        return
+    terminalreporter.section("conformance coverage")
+    terminalreporter.write_line(f"target: {session.target.description}; seed "
+                                f"{session.settings.seed}, max examples "
+                                f"{session.settings.max_examples}")
+    for line in session.observations.terminal_lines():
+        terminalreporter.write_line(line)
+    report = config.getoption("--coverage-report")
+    if report:
+        path = Path(report)
+        if not path.is_absolute():
+            path = config.rootpath / path
+        markdown, json_path = session.observations.write(path)
+        terminalreporter.write_line(f"coverage table: {markdown} (and {json_path.name})")

@@ -1,0 +1,55 @@
+"""Check any HTTP response against the contract: documented status, schema-valid body.
+
+The scenarios' clients run every response through :class:`Contract`, so a
+hand-written test also fails on an undocumented status or a body that does
+not match its schema, not only on the behaviour it asserts.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import httpx
+import schemathesis
+
+from conformance.specs import OperationIndex, ServiceSpec
+
+__all__ = ["Contract", "ContractViolation"]
+
+
+class ContractViolation(AssertionError):
+    """A response the contract does not allow."""
+
+
+class Contract:
+    """The served specs, able to judge a response to any of their operations."""
+
+    def __init__(self, services: tuple[ServiceSpec, ...]) -> None:
+        self.services = services
+        self.index = OperationIndex(services)
+
+    @cached_property
+    def _schemas(self) -> dict[str, Any]:
+        return {service.name: schemathesis.openapi.from_path(service.path)
+                for service in self.services}
+
+    def check(self, response: httpx.Response) -> None:
+        """Raise :class:`ContractViolation` unless the response is documented and valid."""
+        request = response.request
+        operation = self.index.match(request.method, request.url.path)
+        if operation is None:
+            return  # not a documented operation (e.g. a probe of an unknown path)
+        response.read()
+        where = f"{request.method} {request.url.path} ({operation.operation_id})"
+        status = str(response.status_code)
+        if status not in operation.statuses and "default" not in operation.statuses:
+            raise ContractViolation(f"{where} answered {status}, which is not documented "
+                                    f"(documented: {', '.join(operation.statuses)}):\n"
+                                    f"{response.text[:500]}")
+        schema = self._schemas[operation.service]
+        try:
+            schema[operation.path][operation.method].validate_response(response)
+        except Exception as exc:  # Schemathesis raises its own failure types
+            raise ContractViolation(f"{where} answered {status} with a body that breaks "
+                                    f"the contract: {exc}") from None

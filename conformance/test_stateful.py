@@ -1,0 +1,87 @@
+"""Stateful tests: the specs' OpenAPI links drive Schemathesis' state machine.
+
+Sequences such as hold → invoice → order status, or hold → release, are
+generated and every response is checked (all checks, including the stateful
+ones). Each scenario starts from fresh state on a simulator. Against a
+simulator the test also asserts that every documented link was followed at
+least once to a successful answer, so a link Schemathesis cannot use fails
+the suite instead of silently testing nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+import hypothesis
+import pytest
+
+from conformance import policy, schemas
+from conformance.session import current
+from conformance.specs import ServiceSpec
+
+SESSION = current()
+
+
+def declared_links(service: ServiceSpec) -> dict[str, str]:
+    """Link name -> the operation it starts from, for every link of the spec."""
+    return {name: source for name, (source, _target) in service.links().items()}
+
+
+LINKED = {service.name: service for service in SESSION.services if declared_links(service)
+          and (SESSION.target.simulator or not service.is_control_plane)}
+
+
+def machine_for(service: ServiceSpec) -> tuple[type, Counter[tuple[str, int]]]:
+    """The state machine of ``service`` and the (link, status) pairs it follows."""
+    schema = schemas.load(service, SESSION)
+    followed: Counter[tuple[str, int]] = Counter()
+    target = SESSION.target
+    by_id = {operation.operation_id: operation for operation in service.operations}
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            target.fresh_state()
+
+        def step(self, input: Any) -> Any:
+            operation = by_id[input.case.operation.definition.raw["operationId"]]
+            if not policy.may_send(operation, input.case.method, input.case.headers or {},
+                                   target):
+                raise AssertionError(f"{operation.label} would change state at {target.url}")
+            output = super().step(input)
+            transition = input.transition
+            if transition is not None and not transition.is_inferred and input.is_applied:
+                followed[(transition.id, output.response.status_code)] += 1
+            return output
+
+    hypothesis.seed(SESSION.settings.seed)(Workflow)
+    return Workflow, followed
+
+
+@pytest.mark.parametrize("name", sorted(LINKED) or ["-"])
+def test_links(name: str) -> None:
+    """Link-driven call sequences get documented, schema-valid answers."""
+    if name == "-":
+        pytest.skip("no selected service declares OpenAPI links")
+    service = LINKED[name]
+    writes = any(not service.operation(op).reads_only for op in declared_links(service).values())
+    if writes and not SESSION.target.may_write:
+        pytest.skip("link chains start with state-changing calls: run with --allow-writes")
+    machine, followed = machine_for(service)
+    machine.run(settings=hypothesis.settings(
+        max_examples=SESSION.settings.stateful_examples, stateful_step_count=10, deadline=None,
+        database=None, suppress_health_check=list(hypothesis.HealthCheck),
+        phases=[hypothesis.Phase.generate], derandomize=False,
+    ))
+    if SESSION.target.simulator:
+        succeeded = {link for (link, status), _ in followed.items() if 200 <= status < 300}
+        missing = sorted(set(declared_links(service)) - {_short(link) for link in succeeded})
+        assert not missing, (f"links never followed to a 2xx answer: {missing}; "
+                             f"followed: {dict(followed)}")
+
+
+def _short(transition_id: str) -> str:
+    """The link's name from Schemathesis' transition id ``SRC -> [200] Name -> DST``."""
+    found = re.search(r"\] (\S+) ->", transition_id)
+    return found.group(1) if found else transition_id
