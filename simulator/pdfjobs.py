@@ -159,8 +159,6 @@ class PdfJobs:
         limit = UPLOAD_LIMIT_FACTOR * self.simulator.config.fetch_max_bytes
         if len(data) > limit:
             raise TooLarge(f"Uploads are limited to {limit} bytes")
-        if not data:
-            raise BadRequest("The upload is empty")
         return self.simulator.run(files.put_file, data, name=name)
 
     async def mint(self, request: MintRequest) -> tuple[files.StoredFile, list[dict[str, Any]]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from connexion import request
+
 from simulator.api.context import sim
 from simulator.api.files import origin
 from simulator.domain.control import clock_view
@@ -72,14 +74,21 @@ def _stored(stored: StoredFile) -> Body:
             "name": stored.name, "size": stored.size}
 
 
+MAX_NAME = 200  # openapi/control.yaml: the ``name`` query parameter's maxLength
+
+
 async def upload_file(body: Any = None, name: str | None = None, file: Any = None
                       ) -> Result:
     """Store the raw body (application/pdf, octet-stream) or the form's ``file``."""
+    if name is not None and len(name) > MAX_NAME:
+        raise BadRequest(f"name is longer than {MAX_NAME} characters")
     if file is not None:  # multipart/form-data
         data: bytes = await file.read()
         name = name or file.filename
-    elif isinstance(body, bytes | bytearray):
-        data = bytes(body)
+    elif isinstance(body, bytes | bytearray) or (not body and "content-type" in request.headers):
+        # Connexion hands an empty raw body over as None or {}: an empty file.
+        # With no Content-Type at all, there is no body: refused below.
+        data = bytes(body) if isinstance(body, bytes | bytearray) else b""
     else:
         raise BadRequest("Send the file as the body (application/pdf) or as the 'file' "
                          "field of a multipart/form-data form")
