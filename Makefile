@@ -29,6 +29,8 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run.py $(ARGS)
+	$(BIN)/python bench/pdf_bench.py
+	$(BIN)/python bench/longpoll_bench.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache
