@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import warnings
 from pathlib import Path
 
 import click
@@ -12,6 +13,10 @@ from simulator.clock import ClockMode
 from simulator.config import SimConfig
 
 DEFAULT_DB = "var/ticketsim.sqlite3"
+
+# Connexion imports Starlette's test client at start-up; its deprecation notice
+# about httpx is noise for people running the server.
+warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
 
 
 @click.group()
