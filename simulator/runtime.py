@@ -129,6 +129,11 @@ class Simulator:
         self.arm_timers()
         return counts
 
+    def change_clock(self, change: Callable[[SimClock], object]) -> None:
+        """Move or freeze the clock (``change(clock)``), then persist its state."""
+        change(self.clock)
+        self.save_clock()
+
     def save_clock(self) -> None:
         """Persist the clock so that a restart resumes at the same simulated time."""
         now = self.clock.now()

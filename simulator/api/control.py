@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from connexion import request
 
 from simulator.api.context import sim
 from simulator.api.files import origin
+from simulator.clock import SimClock
 from simulator.domain.control import clock_view
 from simulator.domain.files import StoredFile, file_url
 from simulator.domain.pdfmint import MintRequest
@@ -39,34 +41,30 @@ async def get_clock() -> Result:
     return _clock()
 
 
+def _moved(change: Callable[[SimClock], object]) -> Result:
+    """Apply a clock change through the simulator (which persists it), then show the clock."""
+    sim().change_clock(change)
+    return _clock()
+
+
 async def set_clock(body: Body) -> Result:
     try:
         target = datetime.fromisoformat(str(body["now"]).replace("Z", "+00:00"))
     except ValueError:
         raise BadRequest(f"'now' must be an ISO 8601 date-time, got {body['now']!r}") from None
-    simulator = sim()
-    simulator.clock.set(target if target.tzinfo else target.replace(tzinfo=UTC))
-    simulator.save_clock()
-    return _clock()
+    return _moved(lambda clock: clock.set(target))
 
 
 async def advance_clock(body: Body) -> Result:
-    simulator = sim()
-    simulator.clock.advance(timedelta(seconds=float(body["seconds"])))
-    simulator.save_clock()
-    return _clock()
+    return _moved(lambda clock: clock.advance(timedelta(seconds=float(body["seconds"]))))
 
 
 async def freeze_clock() -> Result:
-    sim().clock.freeze()
-    sim().save_clock()
-    return _clock()
+    return _moved(SimClock.freeze)
 
 
 async def resume_clock() -> Result:
-    sim().clock.resume()
-    sim().save_clock()
-    return _clock()
+    return _moved(SimClock.resume)
 
 
 def _stored(stored: StoredFile) -> Body:

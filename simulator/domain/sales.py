@@ -16,6 +16,7 @@ Order status is derived from the time since the invoice (see
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -185,13 +186,15 @@ def _requested(tickets: tuple[SeatRequest, ...]) -> list[tuple[str, str]]:
     return sorted((t.row, t.seat) for t in tickets)
 
 
-def _hold_view(hold: Any, marketplace: Marketplace, message: str) -> dict[str, Any]:
+def _hold_view(hold: Mapping[str, Any], marketplace: Marketplace, message: str
+               ) -> dict[str, Any]:
+    """The documented hold body, from a ``holds`` row's mapping (or the values just written)."""
     return {
-        "message": message, "order_id": hold.order_id, "listing_id": hold.listing_id,
-        "marketplace": marketplace.name, "section": hold.section,
-        "status": hold.status, "hold_length": hold.hold_length,
-        "expires_at": _stamp(hold.expires_at),
-        "tickets": [{"row": p["row"], "seat": p["seat"]} for p in hold.seats],
+        "message": message, "order_id": hold["order_id"], "listing_id": hold["listing_id"],
+        "marketplace": marketplace.name, "section": hold["section"],
+        "status": hold["status"], "hold_length": hold["hold_length"],
+        "expires_at": _stamp(hold["expires_at"]),
+        "tickets": [{"row": p["row"], "seat": p["seat"]} for p in hold["seats"]],
     }
 
 
@@ -214,7 +217,8 @@ def create_hold(
                 and sorted((p["row"], p["request"]) for p in existing.seats)
                 == _requested(request.tickets))
         if same and existing.status == HoldStatus.HELD:
-            return _hold_view(existing, marketplace, "Successfully reserved requested tickets")
+            return _hold_view(existing._mapping, marketplace,
+                              "Successfully reserved requested tickets")
         raise Conflict(f"Order '{request.order_id}' already has a {existing.status.lower()} "
                        "hold on other seats; release it first")
     _check_transition(existing.status if existing else None, HoldStatus.HELD)
@@ -237,7 +241,7 @@ def create_hold(
     else:
         conn.execute(update(holds).where(holds.c.marketplace_id == marketplace.id,
                                          holds.c.order_id == request.order_id).values(**values))
-    return _hold_view(_hold_row(conn, marketplace, request.order_id), marketplace,
+    return _hold_view({"order_id": request.order_id, **values}, marketplace,
                       "Successfully reserved requested tickets")
 
 
@@ -269,8 +273,9 @@ def release_hold(
         conn.execute(update(holds).where(holds.c.marketplace_id == marketplace.id,
                                          holds.c.order_id == request.order_id)
                      .values(status=HoldStatus.RELEASED))
-        hold = _hold_row(conn, marketplace, request.order_id)
-    return _hold_view(hold, marketplace, "Successfully released reserved tickets")
+        return _hold_view({**hold._mapping, "status": HoldStatus.RELEASED}, marketplace,
+                          "Successfully released reserved tickets")
+    return _hold_view(hold._mapping, marketplace, "Successfully released reserved tickets")
 
 
 @dataclass(frozen=True, slots=True)

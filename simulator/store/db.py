@@ -74,11 +74,5 @@ class Store:
         with self._lock, self.engine.begin() as conn:
             yield conn
 
-    def wipe(self) -> None:
-        """Delete every row of every table (schema stays)."""
-        with self.transaction() as conn:
-            for table in reversed(metadata.sorted_tables):
-                conn.execute(table.delete())
-
     def close(self) -> None:
         self.engine.dispose()
