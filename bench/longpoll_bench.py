@@ -37,6 +37,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulator.services.pdfs.runtime import PdfJobs
+
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "sim-broker-key"
 
@@ -53,7 +55,7 @@ def serve(port: int, limit: float, http: str = "auto", loop: str = "auto") -> No
 
     app = create_app(SimConfig(db=":memory:", long_poll_seconds=limit,
                                base_url=f"http://127.0.0.1:{port}"))
-    pool = app.simulator.pdfs.pool
+    pool = PdfJobs.of(app.simulator).pool
     signal.signal(signal.SIGUSR2, lambda *_: pool.pause())
     signal.signal(signal.SIGUSR1, lambda *_: pool.resume())
     gc.set_threshold(700, 10, 1000)  # as ``ticketsim serve`` does (see simulator/cli.py)

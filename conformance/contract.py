@@ -31,7 +31,7 @@ class Contract:
 
     @cached_property
     def _schemas(self) -> dict[str, Any]:
-        return {service.name: schemathesis.openapi.from_path(service.path)
+        return {service.base_path: schemathesis.openapi.from_dict(service.document)
                 for service in self.services}
 
     def check(self, response: httpx.Response) -> None:
@@ -47,7 +47,7 @@ class Contract:
             raise ContractViolation(f"{where} answered {status}, which is not documented "
                                     f"(documented: {', '.join(operation.statuses)}):\n"
                                     f"{response.text[:500]}")
-        schema = self._schemas[operation.service]
+        schema = self._schemas[operation.base_path]
         try:
             schema[operation.path][operation.method].validate_response(response)
         except Exception as exc:  # Schemathesis raises its own failure types

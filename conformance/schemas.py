@@ -88,7 +88,7 @@ def _operation_id(operation: Any) -> str:
 def load(service: ServiceSpec, session: Session) -> Any:
     """A Schemathesis schema of ``service`` aimed at the session's target."""
     target = session.target
-    schema = schemathesis.openapi.from_path(service.path, config=config(session))
+    schema = schemathesis.openapi.from_dict(service.document, config=config(session))
     if target.switchboard is not None:
         schema.app = target.switchboard
     else:

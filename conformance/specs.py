@@ -1,7 +1,9 @@
 """The contract as data: every spec in ``openapi/``, the served ones, their operations.
 
-Services are discovered from :data:`simulator.app.SERVICES`, so a spec added
-there is fuzzed, linked and reported without touching the suite.
+Services are discovered from the registry (:data:`simulator.services.SERVICES`),
+so a service added there is fuzzed, linked and reported without touching the
+suite. Only the registry and the spec loader are imported: never Connexion or
+the store, so ``ticketsim conformance --base-url`` stays light.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from simulator.app import SERVICES, SPEC_DIR, load_spec
+from simulator.core.specs import SPEC_DIR, load_spec
+from simulator.services import SERVICES
 
 __all__ = [
     "HTTP_METHODS", "Operation", "OperationIndex", "ServiceSpec", "served", "spec_files",
@@ -48,7 +51,7 @@ class Operation:
 
 @dataclass(frozen=True, slots=True)
 class ServiceSpec:
-    """A spec served at ``base_path`` (``name`` is the file's stem, e.g. ``sales``)."""
+    """A spec served at ``base_path`` (``name`` is the service's, e.g. ``sales``)."""
 
     name: str
     spec_file: str
@@ -86,7 +89,8 @@ class ServiceSpec:
 
 def spec_files() -> list[Path]:
     """Every spec file of ``openapi/``, served or not."""
-    return sorted(p for p in SPEC_DIR.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+    return sorted(p for p in SPEC_DIR.iterdir()
+                  if p.suffix in (".yaml", ".yml", ".json") and not p.name.startswith("_"))
 
 
 def operations_of(name: str, base_path: str, document: dict[str, Any]) -> tuple[Operation, ...]:
@@ -114,10 +118,10 @@ def served() -> tuple[ServiceSpec, ...]:
     """The specs the simulator serves, in :data:`SERVICES` order."""
     specs = []
     for service in SERVICES:
-        document = load_spec(service.spec)
-        name = Path(service.spec).stem
-        specs.append(ServiceSpec(name, service.spec, service.base_path, document,
-                                 operations_of(name, service.base_path, document)))
+        for mount in service.mounts:
+            document = load_spec(mount.spec)
+            specs.append(ServiceSpec(service.name, mount.spec, mount.base_path, document,
+                                     operations_of(service.name, mount.base_path, document)))
     return tuple(specs)
 
 

@@ -30,8 +30,8 @@ CLOCK_PATH = "/_sim/clock"
 def simulator_app(fault: str | None = None) -> ASGIApp:
     """A fresh in-process simulator (optionally with one injected contract bug)."""
     from simulator.app import create_app
-    from simulator.clock import ClockMode
     from simulator.config import SimConfig
+    from simulator.core.clock import ClockMode
 
     app: ASGIApp = create_app(SimConfig(db=":memory:", clock=ClockMode.FROZEN,
                                         validate_responses=True))

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from openapi_spec_validator import validate
 
 from conformance.specs import HTTP_METHODS, Operation, operations_of, spec_files
+from simulator.core.specs import load_spec
 
 #: Specs whose operations need no credentials, by design.
 UNSECURED_BY_DESIGN: dict[str, str] = {
@@ -27,8 +27,7 @@ SPECS = spec_files()
 
 
 def _load(path: Path) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return loaded
+    return load_spec(path.name)
 
 
 def _operations(path: Path) -> tuple[Operation, ...]:

@@ -1,7 +1,7 @@
 """``create_app(config)``: one Connexion ``AsyncApp`` serving every spec.
 
-Each spec in ``openapi/`` is mounted at the real API's base path with its
-handler module (operationIds resolve relative to it). State is built here,
+Each registered service's spec is mounted at the real API's base path with
+the service's handler module (operationIds resolve relative to it). State is built here,
 not in the ASGI lifespan, because Schemathesis' ASGI transport starts the
 lifespan for every case.
 """
@@ -11,45 +11,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import RelativeResolver
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from simulator.api.context import SimulatorContext
-from simulator.api.errors import AllowIndex, handlers
 from simulator.config import SimConfig
+from simulator.core.http.context import SimulatorContext
+from simulator.core.http.errors import AllowIndex, handlers
+from simulator.core.specs import load_spec
 from simulator.runtime import Simulator
-
-SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
-
-
-@dataclass(frozen=True, slots=True)
-class Service:
-    """One spec, where it is served, and the module holding its handlers."""
-
-    spec: str
-    base_path: str
-    module: str
-
-
-SERVICES: tuple[Service, ...] = (
-    Service("sales.yaml", "/sales/v1", "simulator.api.sales"),
-    Service("control.yaml", "/_sim", "simulator.api.control"),
-    Service("pdfs.yaml", "/pdfs/v1", "simulator.api.pdfs"),
-    Service("files.yaml", "/_files", "simulator.api.files"),
-)
-
-
-def load_spec(name: str) -> dict[str, Any]:
-    """Parse one spec of ``openapi/``."""
-    loaded: dict[str, Any] = yaml.safe_load((SPEC_DIR / name).read_text(encoding="utf-8"))
-    return loaded
 
 
 class TrailingSlash:
@@ -74,14 +47,15 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     simulator = simulator or Simulator(config)
     app = AsyncApp(__name__, lifespan=_ticker(simulator))
     allow = AllowIndex()
-    for service in SERVICES:
-        spec = load_spec(service.spec)
-        allow.add_spec(service.base_path, spec)
-        app.add_api(
-            spec, base_path=service.base_path, resolver=RelativeResolver(service.module),
-            validate_responses=config.validate_responses, strict_validation=False,
-            pythonic_params=False,
-        )
+    for service in simulator.services:
+        for mount in service.mounts:
+            spec = load_spec(mount.spec, with_security_hooks=True)
+            allow.add_spec(mount.base_path, spec)
+            app.add_api(
+                spec, base_path=mount.base_path, resolver=RelativeResolver(service.api_module),
+                validate_responses=config.validate_responses, strict_validation=False,
+                pythonic_params=False,
+            )
     for exc_class, handler in handlers(allow):
         app.add_error_handler(exc_class, handler)
     app.add_middleware(TrailingSlash, position=MiddlewarePosition.BEFORE_EXCEPTION)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import click
 
-from simulator.clock import ClockMode
 from simulator.config import SimConfig
+from simulator.core.clock import ClockMode
 
 DEFAULT_DB = "var/ticketsim.sqlite3"
 
@@ -19,7 +19,22 @@ DEFAULT_DB = "var/ticketsim.sqlite3"
 warnings.filterwarnings("ignore", message=".*starlette.testclient.*")
 
 
-@click.group()
+class _LazyConformance(click.Group):
+    """Loads the conformance suite's command only when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*super().list_commands(ctx), "conformance"]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name == "conformance":
+            from conformance.cli import conformance
+
+            return conformance
+        return super().get_command(ctx, cmd_name)
+
+
+
+@click.group(cls=_LazyConformance)
 def main() -> None:
     """ticketsim: a contract-first simulator of the 1Ticket broker APIs."""
 
@@ -45,8 +60,9 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
     """Serve every API on one port, at the real APIs' paths."""
     import uvicorn
 
-    from simulator.app import SERVICES, create_app
+    from simulator.app import create_app
     from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
+    from simulator.services import SERVICES
 
     base_url = f"http://{host}:{port}"
     config = SimConfig(db=db, fixtures=fixtures_path, clock=ClockMode(clock),
@@ -56,8 +72,9 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
     app = create_app(config)
     click.echo(f"ticketsim serving on {base_url}  (state: {db})")
     for service in SERVICES:
-        click.echo(f"  {base_url}{service.base_path:<22} {service.spec:<22} "
-                   f"ui: {service.base_path}/ui/")
+        for mount in service.mounts:
+            click.echo(f"  {base_url}{mount.base_path:<30} {service.name:<18} "
+                       f"ui: {mount.base_path}/ui/")
     click.echo(f"API keys: marketplace {DEFAULT_MARKETPLACE_KEY!r} (every marketplace), "
                f"broker {DEFAULT_BROKER_KEY!r} (user 8060)")
     sys.stdout.flush()
@@ -85,7 +102,7 @@ def fixtures(seed: int, listings: int, brokers: int, orders: int, out: Path) -> 
             bar.update(current - done[0])
             done[0] = current
 
-        document = fixturegen.generate(seed=seed, listings=listings, brokers=brokers,
+        document = fixturegen.generate(seed, listings=listings, brokers=brokers,
                                        orders=orders, progress=progress)
     fixturegen.write(document, out)
     click.echo(f"wrote {out}: {len(document['listings'])} listings, "
@@ -128,7 +145,7 @@ def decode(path: Path, dpi: int) -> None:
     """Decode a ticket PDF as the decoder service does; prints its JSON."""
     import json
 
-    from simulator.errors import PdfError
+    from simulator.core.errors import PdfError
     from simulator.pdf.decode import decode_pdf
 
     try:
@@ -138,9 +155,6 @@ def decode(path: Path, dpi: int) -> None:
     click.echo(json.dumps({"tickets": [t.to_dict() for t in tickets]}, indent=2))
 
 
-from conformance.cli import conformance  # noqa: E402  (the suite's own command)
-
-main.add_command(conformance)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulator.clock import ClockMode
+from simulator.core.clock import ClockMode
 
 
 @dataclass(slots=True)
@@ -35,3 +35,6 @@ class SimConfig:
     #: An ``httpx.BaseTransport`` for the decoder's fetches (tests inject a
     #: ``MockTransport``); None means real network, limited by ``fetch_allow``.
     fetch_transport: Any = None
+    #: Per-service settings overrides: ``{"inventory": {"verify_seconds": 5}}``; each
+    #: service's ``settings`` dataclass gives the defaults and the documentation.
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -1,72 +1,97 @@
 """The one :class:`Simulator` object that API handlers reach.
 
-It owns the store, the clock and the timers of every domain module, and
-runs each operation as one transaction at one simulated instant. Lock order
-is always clock, then store: the instant is read before the transaction
-opens, and timers are armed after it commits.
+It owns the store, the clock, the timers and the process state of every
+registered service, and runs each operation as one transaction at one
+simulated instant. Lock order is always clock, then store: the instant is
+read before the transaction opens, and timers are armed after it commits.
+Nothing here names a service: everything comes from the registry.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
 
 from simulator import fixturegen
-from simulator.clock import ClockMode, SimClock
 from simulator.config import SimConfig
-from simulator.domain import control, marketplaces, sales
-from simulator.domain.auth import Principal, lookup_key
-from simulator.domain.marketplaces import Marketplace
-from simulator.domain.timers import Timer
-from simulator.pdfjobs import PdfJobs
-from simulator.store import Store
+from simulator.core.clock import SimClock
+from simulator.core.errors import Conflict
+from simulator.core.service import ServiceDef, ServiceRuntime
+from simulator.core.store import Store, written_tables
+from simulator.core.timers import Timer
+from simulator.services import SERVICES
+from simulator.services.control import domain as control
+from simulator.services.platform import marketplaces
+from simulator.services.platform.auth import Principal, lookup_key
+from simulator.services.platform.marketplaces import Marketplace
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-TIMERS: tuple[Timer, ...] = (*sales.TIMERS,)
+log = logging.getLogger("ticketsim")
+
+#: How often an operation is re-run when a concurrent writer took a unique key
+#: first (PostgreSQL replicas); the re-run sees the winner and answers 409 itself.
+WRITE_RETRIES = 3
 
 
 class Simulator:
-    """State, time and timers of one simulator instance."""
+    """State, time, timers and service runtimes of one simulator instance."""
 
-    def __init__(self, config: SimConfig) -> None:
+    def __init__(self, config: SimConfig, services: tuple[ServiceDef, ...] = SERVICES) -> None:
         self.config = config
+        self.services = services
+        for service in services:
+            service.load_tables()
         self.store = Store(config.db)
-        self.timers = TIMERS
+        self.timers: tuple[Timer, ...] = tuple(
+            timer for service in services for timer in service.timer_list())
+        self.settings: dict[str, Any] = {
+            s.name: s.default_settings(config.settings.get(s.name)) for s in services}
         self._principals: dict[str, Principal] = {}
         self._marketplaces: dict[str, Marketplace] = {}
         with self.store.transaction() as conn:
             saved = control.saved_clock(conn)
             fresh = control.is_empty(conn)
-        self.clock = self._restore_clock(saved)
+        self.clock = SimClock.restore(saved) if saved else SimClock(config.clock)
         if fresh:
             self.load_fixtures(None)
         self.arm_timers()
-        self.pdfs = PdfJobs(self)  # fails jobs a restart interrupted
+        self.runtimes: dict[str, ServiceRuntime] = {}
+        for service in services:
+            factory = service.part(service.runtime)
+            if factory is not None:
+                self.runtimes[service.name] = factory(self)
 
-    def _restore_clock(self, saved: dict[str, Any] | None) -> SimClock:
-        if saved is None:
-            return SimClock(self.config.clock)
-        now = datetime.fromisoformat(saved["now"])
-        mode = ClockMode(saved["mode"])
-        if mode is ClockMode.REALTIME:
-            offset = timedelta(seconds=float(saved["offset_seconds"]))
-            return SimClock(mode, start=datetime.now(UTC) + offset)
-        return SimClock(mode, start=now)
+    def runtime(self, name: str) -> Any:
+        """The process state of the service called ``name`` (its ``runtime`` part)."""
+        return self.runtimes[name]
 
     def run(self, operation: Callable[Concatenate[Connection, datetime, P], R],
             *args: P.args, **kwargs: P.kwargs) -> R:
-        """Run ``operation(conn, now, ...)`` as one transaction, then re-arm timers."""
-        now = self.clock.now()
-        with self.store.transaction() as conn:
-            result = operation(conn, now, *args, **kwargs)
-            dues = self._dues(conn)
-        self._arm(dues)
-        return result
+        """Run ``operation(conn, now, ...)`` as one transaction, then re-arm timers.
+
+        A unique-key clash with a concurrent writer (possible on PostgreSQL,
+        where transactions are not serialised by this process) re-runs the
+        operation, which then sees the winner's row and refuses cleanly.
+        """
+        for attempt in range(WRITE_RETRIES):
+            now = self.clock.now()
+            try:
+                with self.store.transaction() as conn:
+                    result = operation(conn, now, *args, **kwargs)
+                    dues = self._dues(conn, written_tables(conn))
+            except IntegrityError as exc:
+                log.info("write clash (attempt %d): %s", attempt + 1, exc.orig)
+                continue
+            self._arm(dues)
+            return result
+        raise Conflict("A concurrent request changed the same data; try again")
 
     def query(self, operation: Callable[Concatenate[Connection, P], R],
               *args: P.args, **kwargs: P.kwargs) -> R:
@@ -92,13 +117,15 @@ class Simulator:
         return found
 
     def arm_timers(self) -> None:
-        """Schedule each timer's next due instant, read from the store."""
+        """Schedule every timer's next due instant, read from the store."""
         with self.store.transaction() as conn:
-            dues = self._dues(conn)
+            dues = [(timer, timer.next_due(conn)) for timer in self.timers]
         self._arm(dues)
 
-    def _dues(self, conn: Connection) -> list[tuple[Timer, datetime | None]]:
-        return [(timer, timer.next_due(conn)) for timer in self.timers]
+    def _dues(self, conn: Connection, written: set[str]
+              ) -> list[tuple[Timer, datetime | None]]:
+        return [(timer, timer.next_due(conn)) for timer in self.timers
+                if timer.watches(written)]
 
     def _arm(self, dues: list[tuple[Timer, datetime | None]]) -> None:
         for timer, due in dues:
@@ -110,11 +137,24 @@ class Simulator:
     def _firer(self, timer: Timer) -> Callable[[], None]:
         def fire() -> None:
             now = self.clock.now()
-            with self.store.transaction() as conn:
-                timer.fire(conn, now)
-            self.arm_timers()
+            try:
+                with self.store.transaction() as conn:
+                    timer.fire(conn, now)
+                    dues = self._dues(conn, written_tables(conn) | set(timer.tables))
+            except Exception:  # a failing timer must not stop the clock or other timers
+                log.exception("timer %s failed at %s", timer.name, now.isoformat())
+                return
+            self._arm([*dues, *self._own_due(timer, dues)])
 
         return fire
+
+    def _own_due(self, timer: Timer, dues: list[tuple[Timer, datetime | None]]
+                 ) -> list[tuple[Timer, datetime | None]]:
+        """The fired timer's own next instant, if its writes did not already re-read it."""
+        if any(armed is timer for armed, _ in dues):
+            return []
+        with self.store.transaction() as conn:
+            return [(timer, timer.next_due(conn))]
 
     def load_fixtures(self, document: dict[str, Any] | None) -> dict[str, int]:
         """Replace all state by ``document`` (or the configured/default fixtures)."""
@@ -122,10 +162,12 @@ class Simulator:
             document = (fixturegen.read(self.config.fixtures) if self.config.fixtures
                         else fixturegen.load_default())
         with self.store.transaction() as conn:
-            counts = control.replace_fixtures(conn, document)
+            counts = control.replace_fixtures(conn, self.services, document)
         self._principals.clear()
         self._marketplaces.clear()
         self.clock.scheduler_clear()
+        for runtime in getattr(self, "runtimes", {}).values():
+            runtime.reset()
         self.arm_timers()
         return counts
 
@@ -136,12 +178,10 @@ class Simulator:
 
     def save_clock(self) -> None:
         """Persist the clock so that a restart resumes at the same simulated time."""
-        now = self.clock.now()
-        state = {"mode": str(self.clock.mode), "now": now.isoformat(),
-                 "offset_seconds": (now - datetime.now(UTC)).total_seconds()}
         with self.store.transaction() as conn:
-            control.save_clock(conn, state)
+            control.save_clock(conn, dict(self.clock.state()))
 
     def close(self) -> None:
-        self.pdfs.close()
+        for runtime in self.runtimes.values():
+            runtime.close()
         self.store.close()

@@ -9,8 +9,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from simulator.app import create_app
-from simulator.clock import ClockMode
 from simulator.config import SimConfig
+from simulator.core.clock import ClockMode
 from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
 from simulator.runtime import Simulator
 

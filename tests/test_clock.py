@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from simulator.clock import ClockMode, SimClock
-from simulator.errors import BadRequest, Conflict
+from simulator.core.clock import ClockMode, SimClock
+from simulator.core.errors import BadRequest, Conflict
 
 START = datetime(2030, 1, 1, tzinfo=UTC)
 

@@ -33,8 +33,8 @@ def test_clock_cannot_overflow(client: TestClient) -> None:
 def test_fixtures_replace_state_and_bad_documents_change_nothing(client: TestClient) -> None:
     assert client.post("/_sim/fixtures", json={"listings": [{"listing_id": "x"}]}
                        ).status_code == 400
-    hold = {"order_id": "o", "hold_length": 5, "section": "232", "broker": "BRK8060",
-            "listing_id": "87000000", "tickets": [{"row": "13", "seat": "19"}]}
+    hold = {"order_id": "o", "hold_length": 5, "section": "211", "broker": "BRK8060",
+            "listing_id": "87000000", "tickets": [{"row": "B", "seat": "19"}]}
     assert client.post("/sales/v1/Stubhub", json=hold, headers=MARKETPLACE_HEADERS
                        ).status_code == 200
     duplicate = {"marketplaces": [{"id": 1, "name": "A"}, {"id": 1, "name": "B"}]}

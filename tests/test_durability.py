@@ -16,8 +16,8 @@ import pytest
 
 from tests.conftest import MARKETPLACE_HEADERS
 
-HOLD = {"order_id": "durable-1", "hold_length": 20, "section": "232", "broker": "BRK8060",
-        "listing_id": "87000000", "tickets": [{"row": "13", "seat": "19"}]}
+HOLD = {"order_id": "durable-1", "hold_length": 20, "section": "211", "broker": "BRK8060",
+        "listing_id": "87000000", "tickets": [{"row": "B", "seat": "19"}]}
 
 
 def _free_port() -> int:

@@ -11,7 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from simulator.app import create_app
-from simulator.domain import files
+from simulator.services.files import domain as files
 from tests.conftest import frozen_config
 from tests.pdfs_helpers import HEADERS, finished, mint, upload
 

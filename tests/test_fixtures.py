@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from simulator import fixturegen
 from simulator.cli import main
-from simulator.domain.marketplaces import DOCUMENTED_MARKETPLACES
+from simulator.services.platform.marketplaces import DOCUMENTED_MARKETPLACES
 
 
 def test_same_seed_same_document() -> None:

@@ -12,8 +12,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from simulator.app import create_app
-from simulator.errors import FetchFailed, FetchRefused, TooLarge
-from simulator.outbound.fetch import Fetcher, FetchPolicy
+from simulator.core.errors import FetchFailed, FetchRefused, TooLarge
+from simulator.core.outbound.fetch import Fetcher, FetchPolicy
 from simulator.pdf.render import render_tickets
 from simulator.pdf.synth import random_ticket
 from tests.conftest import frozen_config

@@ -1,7 +1,7 @@
 """Long-polls of the splitter, merger and decoder jobs, and jobs across a restart.
 
 A job is kept RUNNING deterministically by pausing the simulator's worker
-pool (``simulator.pdfs.pool.pause()``); long-poll limits are short real
+pool (``PdfJobs.of(simulator).pool.pause()``); long-poll limits are short real
 seconds here (``long_poll_seconds``), never simulated time.
 """
 
@@ -17,7 +17,8 @@ import httpx
 from starlette.testclient import TestClient
 
 from simulator.app import create_app
-from simulator.domain.pdfs import INTERRUPTED
+from simulator.services.pdfs.domain import INTERRUPTED
+from simulator.services.pdfs.runtime import PdfJobs
 from tests.conftest import frozen_config
 from tests.pdfs_helpers import HEADERS, finished, make_app, mint
 
@@ -53,7 +54,7 @@ async def _until(condition: Callable[[], bool], seconds: float = 5.0) -> None:
 def test_long_poll_answers_running_at_the_limit() -> None:
     async def scenario(client: httpx.AsyncClient, simulator: Any) -> None:
         minted = await _mint(client, count=2, seed=1)
-        simulator.pdfs.pool.pause()
+        PdfJobs.of(simulator).pool.pause()
         try:
             job_id = (await client.post("/pdfs/v1/splitter/", json={"url": minted["url"]},
                                         headers=HEADERS)).json()["job_id"]
@@ -65,8 +66,8 @@ def test_long_poll_answers_running_at_the_limit() -> None:
             clock = await client.get("/_sim/clock")  # the loop stayed free meanwhile
             assert clock.status_code == 200
         finally:
-            simulator.pdfs.pool.resume()
-        assert simulator.pdfs.board.waiting() == 0
+            PdfJobs.of(simulator).pool.resume()
+        assert PdfJobs.of(simulator).board.waiting() == 0
 
     _run(make_app(long_poll_seconds=0.5), scenario)
 
@@ -74,13 +75,13 @@ def test_long_poll_answers_running_at_the_limit() -> None:
 def test_long_poll_returns_as_soon_as_the_job_finishes() -> None:
     async def scenario(client: httpx.AsyncClient, simulator: Any) -> None:
         minted = await _mint(client, count=2, seed=2)
-        simulator.pdfs.pool.pause()
+        PdfJobs.of(simulator).pool.pause()
         job_id = (await client.post("/pdfs/v1/splitter/", json={"url": minted["url"]},
                                     headers=HEADERS)).json()["job_id"]
         started = time.monotonic()
         poll = asyncio.create_task(client.get(f"/pdfs/v1/splitter/{job_id}", headers=HEADERS))
-        await _until(lambda: simulator.pdfs.board.waiting() == 1)
-        simulator.pdfs.pool.resume()
+        await _until(lambda: PdfJobs.of(simulator).board.waiting() == 1)
+        PdfJobs.of(simulator).pool.resume()
         body = (await poll).json()
         assert body["status"] == "SUCCEEDED" and len(body["pdf_urls"]) == 2
         assert time.monotonic() - started < 3.0  # the limit is 10 s
@@ -97,20 +98,20 @@ def test_many_concurrent_waiters_are_all_answered() -> None:
 
     async def scenario(client: httpx.AsyncClient, simulator: Any) -> None:
         minted = await _mint(client, count=1, seed=3)
-        simulator.pdfs.pool.pause()
+        PdfJobs.of(simulator).pool.pause()
         job_id = (await client.post("/pdfs/v1/decoder/", json={"url": minted["url"],
                                                               "async": True},
                                     headers=HEADERS)).json()["job_id"]
         polls = [asyncio.create_task(client.get(f"/pdfs/v1/decoder/{job_id}", headers=HEADERS))
                  for _ in range(waiters)]
-        await _until(lambda: simulator.pdfs.board.waiting() == waiters)
+        await _until(lambda: PdfJobs.of(simulator).board.waiting() == waiters)
         released = time.monotonic()
-        simulator.pdfs.pool.resume()
+        PdfJobs.of(simulator).pool.resume()
         bodies = [r.json() for r in await asyncio.gather(*polls)]
         assert time.monotonic() - released < 5.0
         assert all(b["status"] == "SUCCEEDED" and b["tickets"] == minted["tickets"]
                    for b in bodies)
-        assert simulator.pdfs.board.waiting() == 0
+        assert PdfJobs.of(simulator).board.waiting() == 0
 
     _run(make_app(long_poll_seconds=10.0), scenario)
 
@@ -118,13 +119,13 @@ def test_many_concurrent_waiters_are_all_answered() -> None:
 def test_merger_post_waits_then_answers_running() -> None:
     async def scenario(client: httpx.AsyncClient, simulator: Any) -> None:
         minted = await _mint(client, count=1, seed=4)
-        simulator.pdfs.pool.pause()
+        PdfJobs.of(simulator).pool.pause()
         started = time.monotonic()
         body = (await client.post("/pdfs/v1/merger/", json={"urls": [minted["url"]]},
                                   headers=HEADERS)).json()
         assert 0.45 <= time.monotonic() - started < 1.5
         assert body["status"] == "RUNNING" and body["url"] == "" and body["error"] == ""
-        simulator.pdfs.pool.resume()
+        PdfJobs.of(simulator).pool.resume()
         done = (await client.get(f"/pdfs/v1/merger/{body['job_id']}", headers=HEADERS)).json()
         assert done["status"] == "SUCCEEDED" and done["pdf_urls"].startswith("http://testserver/")
 
@@ -136,7 +137,7 @@ def test_a_job_interrupted_by_a_restart_ends_failed(tmp_path: Path) -> None:
     first = create_app(frozen_config(db=db, long_poll_seconds=0.2))
     with TestClient(first) as client:
         minted = mint(client, count=1, seed=5)
-        first.simulator.pdfs.pool.pause()
+        PdfJobs.of(first.simulator).pool.pause()
         job_id = client.post("/pdfs/v1/splitter/", json={"url": minted["url"]},
                              headers=HEADERS).json()["job_id"]
         assert client.get(f"/pdfs/v1/splitter/{job_id}", headers=HEADERS).json()[
@@ -147,5 +148,5 @@ def test_a_job_interrupted_by_a_restart_ends_failed(tmp_path: Path) -> None:
         body = finished(client, "splitter", job_id)
         assert body == {"job_id": job_id, "status": "FAILED", "pdf_urls": [],
                         "error": INTERRUPTED}
-    first.simulator.pdfs.pool.resume()  # the old worker finds its job already ended
-    first.simulator.pdfs.pool.shutdown()
+    PdfJobs.of(first.simulator).pool.resume()  # the old worker finds its job already ended
+    PdfJobs.of(first.simulator).pool.shutdown()

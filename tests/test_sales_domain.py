@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection
 
-from simulator.clock import ClockMode
 from simulator.config import SimConfig
-from simulator.domain import sales
-from simulator.domain.marketplaces import by_name
-from simulator.errors import BadRequest, Conflict, InjectedFailure, NotFound
+from simulator.core.clock import ClockMode
+from simulator.core.errors import BadRequest, Conflict, InjectedFailure, NotFound
 from simulator.runtime import Simulator
+from simulator.services.platform.marketplaces import by_name
+from simulator.services.sales import domain as sales
 from tests.sales_fixtures import GA, OTHERS, SEATED, document, hold_body, invoice_body
 
 

@@ -13,7 +13,7 @@ import threading
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from simulator.errors import BrokenPdf, EncryptedPdf, NotAPdf
+from simulator.core.errors import BrokenPdf, EncryptedPdf, NotAPdf
 
 __all__ = ["PDFIUM_LOCK", "check_magic", "open_document"]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pypdfium2 as pdfium
 
-from simulator.errors import BrokenPdf
+from simulator.core.errors import BrokenPdf
 from simulator.pdf._pdfium import PDFIUM_LOCK, open_document
 from simulator.pdf.dates import parse_datetime
 from simulator.pdf.disclosures import find_disclosures

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
-from simulator.errors import BrokenPdf, EncryptedPdf, PdfError
+from simulator.core.errors import BrokenPdf, EncryptedPdf, PdfError
 from simulator.pdf._pdfium import check_magic
 
 __all__ = ["merge_pdfs", "split_pdf"]

@@ -9,7 +9,7 @@ from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen.canvas import Canvas
 
-from simulator.errors import BrokenPdf, EncryptedPdf, NotAPdf
+from simulator.core.errors import BrokenPdf, EncryptedPdf, NotAPdf
 from simulator.pdf.barcodes import draw_barcodes
 from simulator.pdf.decode import decode_pdf
 from simulator.pdf.model import Barcode, DecodedTicket

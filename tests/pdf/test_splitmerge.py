@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from simulator.errors import BrokenPdf, EncryptedPdf, NotAPdf, PdfError
+from simulator.core.errors import BrokenPdf, EncryptedPdf, NotAPdf, PdfError
 from simulator.pdf.decode import decode_pdf
 from simulator.pdf.producers import PRODUCERS
 from simulator.pdf.render import render_tickets

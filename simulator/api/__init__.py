@@ -1,1 +1,0 @@
-"""Thin Connexion glue: one module per OpenAPI spec, handlers named by operationId."""

@@ -1,0 +1,17 @@
+"""Security callbacks named in the specs (``x-apikeyInfoFunc``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.core.http.context import sim
+
+
+def api_key_info(apikey: str, required_scopes: Any = None) -> dict[str, Any]:
+    """Resolve an ``x-api-key`` (or raw ``Authorization``) value; unknown keys get 403."""
+    return sim().principal(apikey).token_info()
+
+
+def bearer_info(token: str) -> dict[str, Any]:
+    """Resolve an ``Authorization: Bearer`` token like an API key; unknown ones get 403."""
+    return sim().principal(token).token_info()

@@ -1,0 +1,56 @@
+"""Load a service's OpenAPI document as served: the file plus the shared components.
+
+Error bodies and the standard error responses are written once in
+``openapi/_shared.yaml`` and merged into every spec at load (a spec's own
+component of the same name wins, for a wording of its own). Specs name no
+Python code: the security callbacks are injected here by scheme type. The
+conformance suite loads specs through this module too (it imports only YAML).
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["SPEC_DIR", "load_spec", "spec_path"]
+
+SPEC_DIR = Path(__file__).resolve().parent.parent.parent / "openapi"
+SHARED = "_shared.yaml"
+API_KEY_INFO = "simulator.core.http.security.api_key_info"
+BEARER_INFO = "simulator.core.http.security.bearer_info"
+
+
+def spec_path(name: str) -> Path:
+    return SPEC_DIR / name
+
+
+@cache
+def _parsed(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(spec_path(name).read_text(encoding="utf-8"))
+    return loaded
+
+
+def load_spec(name: str, *, with_security_hooks: bool = False) -> dict[str, Any]:
+    """The spec ``name`` of ``openapi/`` with the shared components merged in.
+
+    ``with_security_hooks`` adds Connexion's ``x-apikeyInfoFunc`` /
+    ``x-bearerInfoFunc`` to each security scheme (for serving, not for reading).
+    """
+    document = copy.deepcopy(_parsed(name))
+    shared = _parsed(SHARED).get("components", {})
+    components = document.setdefault("components", {})
+    for section, entries in shared.items():
+        own = components.setdefault(section, {})
+        for key, value in entries.items():
+            own.setdefault(key, copy.deepcopy(value))
+    if with_security_hooks:
+        for scheme in components.get("securitySchemes", {}).values():
+            if scheme.get("type") == "apiKey":
+                scheme["x-apikeyInfoFunc"] = API_KEY_INFO
+            elif scheme.get("type") == "http" and str(scheme.get("scheme")).lower() == "bearer":
+                scheme["x-bearerInfoFunc"] = BEARER_INFO
+    return document

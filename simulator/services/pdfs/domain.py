@@ -1,0 +1,224 @@
+"""PDF Management: decoder, splitter and merger jobs.
+
+The rules of the "PDF Management" section of the 1Ticket documentation.
+A job is a row of the ``jobs`` table; its lifecycle is the transition table
+:data:`JOB_TRANSITIONS`::
+
+    (new) → RUNNING → SUCCEEDED | FAILED
+
+A job still RUNNING when the simulator starts was interrupted by a restart:
+it ends FAILED with that reason (:func:`fail_interrupted`), never RUNNING
+forever.
+
+The work itself (fetch, decode, split, merge) runs outside any transaction,
+in :mod:`simulator.services.pdfs.runtime`; this module parses requests, records jobs and
+shapes the documented bodies, quirks included: the merger's POST names its
+result ``url``, its GET names the same value ``pdf_urls``, as a string.
+Result files are referred to by id in the job and presigned afresh (one hour
+on the simulated clock) each time a body is built.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from simulator.core.errors import BadRequest, Conflict, NotAPdf, NotFound
+from simulator.services.files import domain as files
+from simulator.services.pdfs.tables import jobs
+
+__all__ = [
+    "INTERRUPTED",
+    "JOB_TRANSITIONS",
+    "MAX_MERGE_URLS",
+    "Job",
+    "JobKind",
+    "JobStatus",
+    "create_job",
+    "fail_interrupted",
+    "finish_job",
+    "get_job",
+    "job_view",
+    "parse_url",
+    "parse_urls",
+    "require_pdf",
+]
+
+MAX_MERGE_URLS = 100
+MAX_URL_LENGTH = 4096
+INTERRUPTED = "The job was interrupted by a restart of the service"
+
+
+class JobKind(StrEnum):
+    DECODER = "decoder"
+    SPLITTER = "splitter"
+    MERGER = "merger"
+
+
+class JobStatus(StrEnum):
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+JOB_TRANSITIONS: dict[JobStatus | None, frozenset[JobStatus]] = {
+    None: frozenset({JobStatus.RUNNING}),
+    JobStatus.RUNNING: frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED}),
+    JobStatus.SUCCEEDED: frozenset(),
+    JobStatus.FAILED: frozenset(),
+}
+
+
+def _check_transition(current: JobStatus | None, target: JobStatus) -> None:
+    if target not in JOB_TRANSITIONS[current]:
+        raise Conflict(f"A job cannot go from {current or 'nothing'} to {target}")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One decoder, splitter or merger job as stored."""
+
+    job_id: str
+    kind: JobKind
+    status: JobStatus
+    request: dict[str, Any]
+    result: dict[str, Any] | None
+    error: str
+    created_at: datetime
+    finished_at: datetime | None
+
+    @property
+    def finished(self) -> bool:
+        return self.status is not JobStatus.RUNNING
+
+    @classmethod
+    def from_row(cls, row: Any) -> Job:
+        return cls(row.job_id, JobKind(row.kind), JobStatus(row.status), dict(row.request),
+                   dict(row.result) if row.result is not None else None, row.error or "",
+                   _utc(row.created_at), _utc(row.finished_at) if row.finished_at else None)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# --- requests ---------------------------------------------------------------
+
+
+def parse_url(value: Any, field: str = "url") -> str:
+    """An http(s) URL string, or BadRequest saying what is wrong with it.
+
+    Only the form is checked here; a URL that cannot be fetched (no host,
+    bad port, host not allowed) fails when it is fetched, as the job's
+    reason or the synchronous decoder's 400.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise BadRequest(f"'{field}' must be a non-empty URL string")
+    url = value.strip()
+    if len(url) > MAX_URL_LENGTH:
+        raise BadRequest(f"'{field}' is longer than {MAX_URL_LENGTH} characters")
+    scheme = url.partition("://")[0].lower() if "://" in url else ""
+    if scheme not in ("http", "https"):
+        raise BadRequest(f"'{field}' must be an http:// or https:// URL, got {url[:80]!r}")
+    return url
+
+
+def parse_urls(value: Any) -> list[str]:
+    """The merger's ``urls``: 1 to :data:`MAX_MERGE_URLS` URLs."""
+    if not isinstance(value, list) or not value:
+        raise BadRequest("'urls' must be a non-empty list of URLs")
+    if len(value) > MAX_MERGE_URLS:
+        raise BadRequest(f"'urls' lists {len(value)} files; at most {MAX_MERGE_URLS} "
+                         "can be merged at once")
+    return [parse_url(item, f"urls[{index}]") for index, item in enumerate(value)]
+
+
+PDF_MAGIC = b"%PDF-"
+MAGIC_WINDOW = 1024  # readers accept junk before the header within the first KiB
+
+
+def require_pdf(data: bytes) -> None:
+    """Refuse content that is not a PDF (NotAPdf, 400)."""
+    if PDF_MAGIC not in data[:MAGIC_WINDOW]:
+        start = data[:16].decode("latin-1").encode("unicode_escape").decode("ascii")
+        raise NotAPdf(f"The file is not a PDF (it starts with {start!r})" if data
+                      else "The file is empty, not a PDF")
+
+
+# --- job records ------------------------------------------------------------
+
+
+def create_job(conn: Connection, now: datetime, kind: JobKind, request: dict[str, Any]) -> Job:
+    """Record a new RUNNING job."""
+    _check_transition(None, JobStatus.RUNNING)
+    job = Job(str(uuid.uuid4()), kind, JobStatus.RUNNING, request, None, "", now, None)
+    conn.execute(jobs.insert().values(
+        job_id=job.job_id, kind=str(kind), status=str(job.status), request=request,
+        result=None, error="", created_at=now, finished_at=None))
+    return job
+
+
+def get_job(conn: Connection, kind: JobKind, job_id: str) -> Job:
+    """The job ``job_id`` of this kind; any other id is NotFound (404)."""
+    row = conn.execute(select(jobs).where(jobs.c.job_id == job_id, jobs.c.kind == str(kind))
+                       ).first()
+    if row is None:
+        raise NotFound(f"No {kind} job with id '{job_id}'")
+    return Job.from_row(row)
+
+
+def finish_job(conn: Connection, now: datetime, job_id: str, status: JobStatus,
+               result: dict[str, Any] | None = None, error: str = "") -> bool:
+    """Move a RUNNING job to SUCCEEDED (with ``result``) or FAILED (with ``error``).
+
+    Returns False when the job is gone (state was reset while it ran).
+    """
+    row = conn.execute(select(jobs.c.status).where(jobs.c.job_id == job_id)).first()
+    if row is None:
+        return False
+    _check_transition(JobStatus(row.status), status)
+    conn.execute(update(jobs).where(jobs.c.job_id == job_id).values(
+        status=str(status), result=result, error=error, finished_at=now))
+    return True
+
+
+def fail_interrupted(conn: Connection, now: datetime) -> int:
+    """End every RUNNING job FAILED: its worker died with the previous process."""
+    result = conn.execute(update(jobs).where(jobs.c.status == str(JobStatus.RUNNING)).values(
+        status=str(JobStatus.FAILED), error=INTERRUPTED, finished_at=now))
+    return result.rowcount or 0
+
+
+# --- documented bodies --------------------------------------------------------
+
+
+def job_view(conn: Connection, now: datetime, kind: JobKind, job_id: str, origin: str,
+             seconds: int, *, merger_key: str = "pdf_urls") -> dict[str, Any]:
+    """The documented body of a job (GET, and the merger's POST with ``merger_key="url"``).
+
+    Result URLs are presigned at ``now`` for ``seconds`` under ``origin``.
+    Fields of a result not (yet) there are empty: ``[]`` or ``""``.
+    """
+
+    job = get_job(conn, kind, job_id)
+
+    def url(file_id: str) -> str:
+        return files.file_url(origin, file_id, files.presign(conn, now, file_id, seconds))
+
+    result: Mapping[str, Any] = job.result or {}
+    body: dict[str, Any] = {"job_id": job.job_id, "status": str(job.status)}
+    if job.kind is JobKind.DECODER:
+        body["tickets"] = list(result.get("tickets", []))
+    elif job.kind is JobKind.SPLITTER:
+        body["pdf_urls"] = [url(file_id) for file_id in result.get("file_ids", [])]
+    else:
+        file_id = result.get("file_id")
+        body[merger_key] = url(file_id) if file_id else ""
+    body["error"] = job.error
+    return body
