@@ -7,6 +7,7 @@ not match its schema, not only on the behaviour it asserts.
 
 from __future__ import annotations
 
+import copy
 from functools import cached_property
 from typing import Any
 
@@ -31,7 +32,7 @@ class Contract:
 
     @cached_property
     def _schemas(self) -> dict[str, Any]:
-        return {service.base_path: schemathesis.openapi.from_dict(service.document)
+        return {service.base_path: schemathesis.openapi.from_dict(copy.deepcopy(service.document))
                 for service in self.services}
 
     def check(self, response: httpx.Response) -> None:

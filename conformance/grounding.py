@@ -2,10 +2,10 @@
 
 A generated listing id never exists, so pure fuzzing only reaches 404s and
 never checks a successful body against its schema. For each operation named
-here, half of the positive cases get their identifying fields replaced by
-known data (:mod:`conformance.data`); the rest stay random. Negative cases
-are never touched, so they stay invalid. Later services add their
-operations to :data:`GROUNDERS`.
+in a service's ``GROUNDERS`` (``conformance/services/<name>.py``), half of the
+positive cases get their identifying fields replaced by known data
+(:mod:`conformance.data`); the rest stay random. Negative cases are never
+touched, so they stay invalid. This module keeps the shared helpers.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from conformance import services as tables
 from conformance.data import KnownData, KnownListing
 
-__all__ = ["GROUNDERS", "ground"]
+__all__ = ["Grounder", "catalogue", "ground", "order", "sale", "with_values"]
 
 Case = Any  # schemathesis.Case; kept loose to avoid importing Schemathesis here
 Grounder = Callable[[Case, KnownData], st.SearchStrategy[Case] | None]
@@ -29,8 +30,10 @@ def _seats(listing: KnownListing) -> st.SearchStrategy[list[dict[str, str]]]:
                     unique=True).map(lambda chosen: [{"row": row, "seat": s} for s in chosen])
 
 
-def _with(case: Case, *, path: dict[str, Any] | None = None, query: dict[str, Any] | None = None,
-          body: dict[str, Any] | None = None, drop: tuple[str, ...] = ()) -> Case:
+def with_values(case: Case, *, path: dict[str, Any] | None = None,
+                query: dict[str, Any] | None = None, body: dict[str, Any] | None = None,
+                drop: tuple[str, ...] = ()) -> Case:
+    """``case`` with some path, query and body values replaced (``drop``: body keys removed)."""
     if path:
         case.path_parameters = {**(case.path_parameters or {}), **path}
     if query:
@@ -41,7 +44,7 @@ def _with(case: Case, *, path: dict[str, Any] | None = None, query: dict[str, An
     return case
 
 
-def _sale(case: Case, data: KnownData, *, with_seats: bool) -> st.SearchStrategy[Case] | None:
+def sale(case: Case, data: KnownData, *, with_seats: bool) -> st.SearchStrategy[Case] | None:
     if not data.listings or not isinstance(case.body, dict):
         return None
     markets = st.sampled_from(data.marketplaces or (data.marketplace,))
@@ -53,40 +56,33 @@ def _sale(case: Case, data: KnownData, *, with_seats: bool) -> st.SearchStrategy
         body: dict[str, Any] = {"listing_id": listing.listing_id, "broker": listing.broker}
         if with_seats:
             body |= {"section": listing.section, "tickets": tickets}
-        return _with(case, path={"marketplace_name": market}, body=body, drop=("in_hand_date",))
+        return with_values(case, path={"marketplace_name": market}, body=body,
+                           drop=("in_hand_date",))
 
     return st.builds(apply, markets, seats)
 
 
-def _order(case: Case, data: KnownData) -> st.SearchStrategy[Case] | None:
+def order(case: Case, data: KnownData) -> st.SearchStrategy[Case] | None:
     if not data.orders or data.user_id is None:
         return None
-    return st.sampled_from(data.orders).map(lambda order: _with(
+    return st.sampled_from(data.orders).map(lambda order: with_values(
         case, path={"marketplace_name": order.marketplace},
         query={"user_id": data.user_id, "order_id": order.order_id}))
 
 
-def _catalogue(case: Case, data: KnownData) -> st.SearchStrategy[Case] | None:
+def catalogue(case: Case, data: KnownData) -> st.SearchStrategy[Case] | None:
     if not data.orders or data.user_id is None or not isinstance(case.body, dict):
         return None
-    return st.sampled_from(data.orders).map(lambda order: _with(
+    return st.sampled_from(data.orders).map(lambda order: with_values(
         case, body={"user_id": str(data.user_id), "order_id": order.order_id,
                     "marketplace": order.marketplace, "seats": ",".join(order.seats)},
         drop=("marketplace_id",)))
 
 
-GROUNDERS: dict[str, Grounder] = {
-    "create_hold": lambda case, data: _sale(case, data, with_seats=True),
-    "create_invoice": lambda case, data: _sale(case, data, with_seats=True),
-    "release_hold": lambda case, data: _sale(case, data, with_seats=False),
-    "get_order": _order,
-    "catalogue_sale": _catalogue,
-}
-
-
-def ground(operation_id: str, case: Case, data: KnownData) -> st.SearchStrategy[Case]:
+def ground(service: str, operation_id: str, case: Case, data: KnownData
+           ) -> st.SearchStrategy[Case]:
     """The case as generated, or (half the time) moved onto known data."""
-    grounder = GROUNDERS.get(operation_id)
+    grounder = tables.grounders().get((service, operation_id))
     grounded = grounder(case, data) if grounder is not None else None
     if grounded is None:
         return st.just(case)

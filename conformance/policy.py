@@ -2,9 +2,9 @@
 
 The specs say *that* an operation needs an API key, not *whose*: sales holds,
 releases and invoices are calls of a marketplace ("token provided to the
-MP"), order status and catalogue are calls of a broker. :data:`ROLES` says
-so per operationId; every other secured operation gets the main ``--api-key``.
-Later services add their broker-only operations here.
+MP"), order status and catalogue are calls of a broker. Each service's
+``ROLES`` (``conformance/services/<name>.py``) says so per operationId; every
+other secured operation gets the main ``--api-key``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from conformance.specs import Operation
 from conformance.target import Target
 
-__all__ = ["ROLES", "SAFE_METHODS", "Role", "credential", "may_send", "security_headers"]
+__all__ = ["SAFE_METHODS", "Role", "credential", "may_send", "security_headers"]
 
 
 class Role(StrEnum):
@@ -24,15 +24,11 @@ class Role(StrEnum):
     BROKER = "broker"  # --broker-key
 
 
-ROLES: dict[str, Role] = {
-    "get_order": Role.BROKER,
-    "catalogue_sale": Role.BROKER,
-}
+def credential(service: str, operation_id: str, target: Target) -> str | None:
+    """The key the target should accept for ``operation_id`` of ``service``."""
+    from conformance import services as tables
 
-
-def credential(operation_id: str, target: Target) -> str | None:
-    """The key the target should accept for ``operation_id``."""
-    if ROLES.get(operation_id, Role.API) is Role.BROKER:
+    if tables.roles().get((service, operation_id), Role.API) is Role.BROKER:
         return target.broker_key
     return target.api_key
 

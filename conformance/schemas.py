@@ -9,75 +9,51 @@ the stateful tests (and the self-test through them) share it:
 - credentials are set per operation by an auth provider (marketplace key or
   broker key, see :mod:`conformance.policy`), so Schemathesis' negative and
   coverage phases can still leave them out on purpose;
-- every check runs; the only tuning is :data:`REFUSES_VALID_INPUT` (the
-  operations whose documentation says schema-valid input can be refused
-  with 400) and :data:`CHECK_EXCEPTIONS` (where a check's heuristic cannot
-  apply), each with its reason;
+- every check runs; the only tuning is each service's ``REFUSES_VALID_INPUT``
+  (the operations whose documentation says schema-valid input can be refused
+  with 400) and ``CHECK_EXCEPTIONS`` (where a check's heuristic cannot
+  apply), each with its reason, in ``conformance/services/<name>.py``;
 - every response is recorded for the coverage table, and some positive cases
   are steered onto known data (:mod:`conformance.grounding`).
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import schemathesis
 from schemathesis import GenerationMode
 
 from conformance import grounding, policy
+from conformance import services as tables
 from conformance.session import Session
 from conformance.specs import ServiceSpec
 
-__all__ = ["CHECK_EXCEPTIONS", "REFUSES_VALID_INPUT", "config", "load"]
-
-#: operationId -> why a schema-valid request may still get 400. Schemathesis'
-#: ``positive_data_acceptance`` check accepts 400 for these, and only these.
-_SEATS = "documented 400 'Invalid seats / broker requested' (and unknown marketplace)"
-REFUSES_VALID_INPUT: dict[str, str] = {
-    "create_hold": _SEATS,
-    "release_hold": _SEATS,
-    "create_invoice": _SEATS,
-    "get_order": "400 for a marketplace name 1Ticket does not support",
-    "catalogue_sale": "400 when the seats or invoice do not belong to the order",
-    "load_fixtures": "400 for a document whose ids clash or dangle (not expressible in a schema)",
-    "decode_pdf": "documented 400 (BadInput) when the URL cannot be fetched or is not a PDF",
-    "mint_pdf": "400 for tickets whose barcodes cannot be drawn together (cross-field rule)",
-}
-
-#: (check, operationId) -> why that Schemathesis check cannot judge that operation.
-#: Both stateful checks assume resources named by their URL; these operations name
-#: theirs in the request body, and DELETE /{marketplace_name} releases a hold, it does
-#: not delete the marketplace path or anything under it. The behavioural scenarios
-#: check hold -> invoice / release / order status instead.
-CHECK_EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("ensure_resource_availability", "create_invoice"):
-        "the hold is named in the body, which the state machine may fill with fresh "
-        "values; a 404 is then correct, but the check only tracks URL parameters",
-    ("ensure_resource_availability", "release_hold"):
-        "the hold is named in the body (as for create_invoice)",
-    ("use_after_free", "get_order"):
-        "DELETE /{marketplace_name} releases one hold; /{marketplace_name}/order "
-        "is not a sub-resource of it",
-}
+__all__ = ["config", "load"]
 
 _ACCEPTED = ["2xx", "401", "403", "404", "409", "5xx"]
 
 
-def config(session: Session) -> schemathesis.Config:
-    """The Schemathesis configuration of a run: seed, budget, checks."""
+def config(session: Session, service: str) -> schemathesis.Config:
+    """The Schemathesis configuration of one service's run: seed, budget, checks."""
     settings = session.settings
+    refuses = sorted(op for (name, op) in tables.refuses_valid_input() if name == service)
+    tuning: list[dict[str, Any]] = [{
+        "include-operation-id": operation_id,
+        "checks": {check: {"enabled": False}},
+    } for (check, name, operation_id) in sorted(tables.check_exceptions()) if name == service]
+    if refuses:
+        tuning.insert(0, {
+            "include-operation-id": refuses,
+            "checks": {"positive_data_acceptance": {"expected-statuses": [*_ACCEPTED, "400"]}},
+        })
     return schemathesis.Config.from_dict({
         "seed": settings.seed,
         "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large",
                                   "large_base_example"],
         "generation": {"max-examples": settings.max_examples, "database": "none"},
-        "operations": [{
-            "include-operation-id": sorted(REFUSES_VALID_INPUT),
-            "checks": {"positive_data_acceptance": {"expected-statuses": [*_ACCEPTED, "400"]}},
-        }, *({
-            "include-operation-id": operation_id,
-            "checks": {check: {"enabled": False}},
-        } for check, operation_id in sorted(CHECK_EXCEPTIONS))],
+        "operations": tuning,
     })
 
 
@@ -88,7 +64,8 @@ def _operation_id(operation: Any) -> str:
 def load(service: ServiceSpec, session: Session) -> Any:
     """A Schemathesis schema of ``service`` aimed at the session's target."""
     target = session.target
-    schema = schemathesis.openapi.from_dict(service.document, config=config(session))
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(service.document),
+                                            config=config(session, service.name))
     if target.switchboard is not None:
         schema.app = target.switchboard
     else:
@@ -103,7 +80,7 @@ def load(service: ServiceSpec, session: Session) -> Any:
 
         def get(self, case: Any, ctx: Any) -> dict[str, str] | None:
             operation = by_id.get(_operation_id(ctx.operation))
-            key = policy.credential(_operation_id(ctx.operation), target)
+            key = policy.credential(service.name, _operation_id(ctx.operation), target)
             if operation is None or key is None:
                 return None
             return policy.security_headers(schemes, operation, key) or None
@@ -127,7 +104,8 @@ def load(service: ServiceSpec, session: Session) -> Any:
             return st.just(case)
         if meta.phase.name.value == "stateful" and _operation_id(case.operation) in link_targets:
             return st.just(case)  # its identifying values come from the link
-        return grounding.ground(_operation_id(case.operation), case, session.data)
+        return grounding.ground(service.name, _operation_id(case.operation), case,
+                               session.data)
 
     del SuiteCredentials, after_call, flatmap_case  # registered on the schema
     return schema
