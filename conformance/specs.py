@@ -65,7 +65,8 @@ class ServiceSpec:
 
     @property
     def is_control_plane(self) -> bool:
-        return self.base_path == CONTROL_BASE_PATH
+        return self.base_path == CONTROL_BASE_PATH or self.base_path.startswith(
+            CONTROL_BASE_PATH + "/")
 
     def links(self) -> dict[str, tuple[str, str]]:
         """Link name -> (source operationId, target operationId), over all responses."""

@@ -52,7 +52,7 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
             spec = load_spec(mount.spec, with_security_hooks=True)
             allow.add_spec(mount.base_path, spec)
             app.add_api(
-                spec, base_path=mount.base_path, resolver=RelativeResolver(service.api_module),
+                spec, base_path=mount.base_path, resolver=RelativeResolver(service.api_module(mount)),
                 validate_responses=config.validate_responses, strict_validation=False,
                 pythonic_params=False,
             )

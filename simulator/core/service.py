@@ -44,10 +44,21 @@ class ServiceRuntime(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Mount:
-    """One spec served at one base path."""
+    """One spec served at one base path.
+
+    ``api`` names the handler module when it is not the service's own
+    ``api`` (a service's control-plane extension, e.g. ``openapi/control-inventory.yaml``
+    at ``/_sim/primary-accounts`` handled by ``control_api``).
+    """
 
     spec: str
     base_path: str
+    api: str | None = None
+
+    @property
+    def is_control_plane(self) -> bool:
+        """Mounted under ``/_sim``: for test authors, absent from a real deployment."""
+        return self.base_path == "/_sim" or self.base_path.startswith("/_sim/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +78,9 @@ class ServiceDef:
     #: Part of the product API (fuzzed as such); False for the control plane.
     product: bool = True
 
-    @property
-    def api_module(self) -> str:
-        """Dotted path of the handler module (operationIds resolve relative to it)."""
-        return f"{self.package}.{self.api}"
+    def api_module(self, mount: Mount) -> str:
+        """Dotted path of the mount's handler module (operationIds resolve relative to it)."""
+        return f"{self.package}.{mount.api or self.api}"
 
     def part(self, reference: str | None) -> Any:
         """Import ``"module:ATTRIBUTE"`` (or a bare ``"module"``) of this service."""
