@@ -16,49 +16,42 @@ from typing import Any
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import RelativeResolver
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from simulator.config import SimConfig
+from simulator.core.http.bodies import JsonBodies, JsonOperations
 from simulator.core.http.context import SimulatorContext
 from simulator.core.http.errors import AllowIndex, handlers
+from simulator.core.http.paths import TrailingSlash
+from simulator.core.http.validation import VALIDATORS
 from simulator.core.specs import load_spec
 from simulator.runtime import Simulator
-
-
-class TrailingSlash:
-    """Serve ``/path/`` as ``/path``: the documentation's URLs end in ``/``."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path: str = scope.get("path", "")
-        if scope["type"] == "http" and len(path) > 1 and path.endswith("/") and (
-            not path.endswith("/ui/")
-        ):
-            scope = {**scope, "path": path.rstrip("/") or "/",
-                     "raw_path": scope.get("raw_path", b"").rstrip(b"/") or b"/"}
-        await self.app(scope, receive, send)
 
 
 def create_app(config: SimConfig | None = None, simulator: Simulator | None = None) -> AsyncApp:
     """Build the ASGI app and its simulator (reachable as ``app.simulator``)."""
     config = config or SimConfig()
     simulator = simulator or Simulator(config)
-    app = AsyncApp(__name__, lifespan=_ticker(simulator))
+    app = AsyncApp(__name__, lifespan=_ticker(simulator), validator_map=VALIDATORS)
     allow = AllowIndex()
+    json_operations = JsonOperations()
     for service in simulator.services:
         for mount in service.mounts:
             spec = load_spec(mount.spec, with_security_hooks=True)
             allow.add_spec(mount.base_path, spec)
+            json_operations.add_spec(mount.base_path, spec)
             app.add_api(
-                spec, base_path=mount.base_path, resolver=RelativeResolver(service.api_module(mount)),
+                spec, base_path=mount.base_path,
+                resolver=RelativeResolver(service.api_module(mount)),
                 validate_responses=config.validate_responses, strict_validation=False,
                 pythonic_params=False,
             )
     for exc_class, handler in handlers(allow):
         app.add_error_handler(exc_class, handler)
-    app.add_middleware(TrailingSlash, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(JsonBodies, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       operations=json_operations)
+    app.add_middleware(TrailingSlash, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       base_paths=frozenset(m.base_path for s in simulator.services
+                                            for m in s.mounts))
     app.add_middleware(SimulatorContext, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        simulator=simulator)
     app.simulator = simulator  # type: ignore[attr-defined]

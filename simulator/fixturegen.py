@@ -89,6 +89,20 @@ def read(path: Path) -> dict[str, Any]:
 
 
 def load_default() -> dict[str, Any]:
-    """The default document: the committed file, or the seed-1 document if absent."""
+    """The default document: the committed file, or the seed-1 document if absent.
+
+    Sections of services the file predates are generated from its seed, so a
+    service added to the registry has its default fixtures at once.
+    """
+    from simulator.services import SERVICES
+
     path = default_path()
-    return read(path) if path.is_file() else generate()
+    if not path.is_file():
+        return generate()
+    document = read(path)
+    wanted = {section for service in SERVICES if service.fixtures
+              for section in service.part(service.fixtures).SECTIONS}
+    if wanted - set(document):
+        made = generate(int(document.get("seed", 1)))
+        document.update({k: v for k, v in made.items() if k not in document})
+    return document

@@ -124,9 +124,9 @@ def test_upload_as_a_form_and_bad_uploads(client: TestClient) -> None:
 
 @pytest.mark.parametrize(("body", "words"), [
     ({"count": 0}, "count"),
-    ({"producer": "Nobody"}, "is not one of"),
-    ({"symbology": "BARCODE"}, "is not one of"),
-    ({"tickets": [{"seat": 7}]}, "is not of type 'string'"),
+    ({"producer": "Nobody"}, "producer must be one of"),
+    ({"symbology": "BARCODE"}, "symbology must be one of"),
+    ({"tickets": [{"seat": 7}]}, "tickets[0].seat must be of type string (got 7)"),
     ({"tickets": [{"event_date": "tomorrow"}]}, "date-time"),
     ({"tickets": [{"barcodes": [{"data": "abc", "type": "EAN_13"}]}]}, "EAN_13"),
     ({"tickets": [{"colour": "red"}]}, "unknown field"),

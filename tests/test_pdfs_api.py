@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from simulator.core.http.bodies import NOT_JSON
 from tests.pdfs_helpers import (
     BAD_INPUTS,
     FILES_HOST,
@@ -166,13 +167,13 @@ def test_own_file_inputs_not_a_pdf_or_unknown(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(("body", "words"), [
-    ({}, "'url' is a required property"),
-    ({"url": 42}, "is not of type 'string'"),
+    ({}, "'url' is required"),
+    ({"url": 42}, "url must be of type string (got 42)"),
     ({"url": ""}, "url"),
-    ({"url": "ftp://files.test/x.pdf"}, "does not match"),
-    ({"url": "file:///etc/passwd"}, "does not match"),
-    ({"url": "http://files.test/x.pdf", "async": "yes"}, "is not of type 'boolean'"),
-    ([1, 2], "is not of type 'object'"),
+    ({"url": "ftp://files.test/x.pdf"}, "url must match"),
+    ({"url": "file:///etc/passwd"}, "url must match"),
+    ({"url": "http://files.test/x.pdf", "async": "yes"}, "async must be of type boolean"),
+    ([1, 2], "body must be of type object"),
 ])
 def test_malformed_decoder_requests_are_400(client: TestClient, body: Any, words: str) -> None:
     response = client.post("/pdfs/v1/decoder/", json=body, headers=HEADERS)
@@ -201,8 +202,12 @@ def test_not_json_body_is_400_or_415(client: TestClient) -> None:
     assert broken.status_code == 400
     form = client.post("/pdfs/v1/splitter/", content=b"url=x",
                        headers={**HEADERS, "Content-Type": "text/plain"})
-    assert form.status_code == 415
-    assert set(form.json()) == {"message"}
+    assert form.status_code == 400
+    assert form.json() == {"message": NOT_JSON}
+    xml = client.post("/pdfs/v1/splitter/", content=b"<url>x</url>",
+                      headers={**HEADERS, "Content-Type": "application/xml"})
+    assert xml.status_code == 415
+    assert set(xml.json()) == {"message"}
 
 
 def test_auth_unknown_job_and_method(client: TestClient) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -22,6 +21,10 @@ from tests.pdfs_helpers import HEADERS
 PDF = render_tickets([random_ticket(42)])
 
 
+#: Set when the test server shuts down, so a "/slow" handler never outlives it.
+RELEASE_SLOW = threading.Event()
+
+
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/ticket.pdf":
@@ -30,8 +33,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(302, b"", location="/ticket.pdf")
         elif self.path == "/redirect-out":
             self._send(302, b"", location="http://evil.example.com/ticket.pdf")
-        elif self.path == "/slow":
-            time.sleep(1.0)
+        elif self.path == "/slow":  # answers only once the test is over
+            RELEASE_SLOW.wait(timeout=30)
             self._send(200, PDF)
         else:
             self._send(404, b"not here")
@@ -59,6 +62,7 @@ def origin() -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
+    RELEASE_SLOW.set()
     server.shutdown()
     server.server_close()
 

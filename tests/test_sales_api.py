@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 from simulator.app import create_app
 from tests.conftest import BROKER_HEADERS, MARKETPLACE_HEADERS, frozen_config
 from tests.sales_fixtures import GA, SEATED, document, hold_body, invoice_body
+from tests.served import served
 
 A1 = [{"row": "A", "seat": "1"}]
 
@@ -129,7 +130,9 @@ def test_unknown_marketplace_is_named(sales_client: TestClient) -> None:
 @pytest.mark.parametrize(("content", "content_type", "status"), [
     (b'{"order_id": ', "application/json", 400),
     (b"\xff\xfe\x00", "application/json", 400),
-    (b"order_id=1", "text/plain", 415),
+    (b"order_id=1", "text/plain", 400),
+    (b"order_id=1", "application/x-www-form-urlencoded", 400),
+    (b"<order/>", "application/xml", 415),
     (b'{"order_id": 5}', "application/json", 400),
     (b"[]", "application/json", 400),
     (b"null", "application/json", 400),
@@ -160,35 +163,39 @@ def test_hold_length_and_types_are_validated(sales_client: TestClient) -> None:
         assert response.status_code == 400, (bad, response.text)
 
 
-def test_fifty_concurrent_holds_never_share_a_seat(sales_client: TestClient) -> None:
+def _race(db: str, bodies: list[dict[str, Any]], markets: list[str]) -> list[httpx.Response]:
+    """POST every hold from 8 threads at once to an app served on a file database."""
+    app = create_app(frozen_config(db=db))
+    with TestClient(app) as client:
+        client.post("/_sim/fixtures", json=document())
+    start = threading.Barrier(8)
+    with served(app) as url, httpx.Client(base_url=url, headers=MARKETPLACE_HEADERS) as http:
+        def attempt(n: int) -> list[httpx.Response]:
+            start.wait()
+            return [http.post(f"/sales/v1/{markets[i % len(markets)]}", json=bodies[i])
+                    for i in range(n, len(bodies), 8)]
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = [r for chunk in pool.map(attempt, range(8)) for r in chunk]
+    app.simulator.close()
+    return answers
+
+
+def test_threads_racing_over_http_never_share_a_seat(tmp_path: Path) -> None:
     rng = random.Random(7)
     seats = [{"row": "A", "seat": s} for s in "1234"] + [{"row": "B", "seat": "1"}]
-    bodies = [hold_body(f"race-{n}", rng.sample(seats, rng.randint(1, 3))) for n in range(50)]
-    app = sales_client.app
-
-    async def fire() -> list[httpx.Response]:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://sim") as http:
-            return await asyncio.gather(*(
-                http.post(f"/sales/v1/{rng.choice(['Stubhub', 'Vivid', 'Seatgeek'])}",
-                          json=body, headers=MARKETPLACE_HEADERS) for body in bodies))
-
-    responses = asyncio.run(fire())
+    bodies = [hold_body(f"race-{n}", rng.sample(seats, rng.randint(1, 3))) for n in range(80)]
+    responses = _race(str(tmp_path / "race.sqlite3"), bodies, ["Stubhub", "Vivid", "Seatgeek"])
     assert {r.status_code for r in responses} <= {200, 409}
     won = [r.json() for r in responses if r.status_code == 200]
     claimed = [(t["row"], t["seat"]) for hold in won for t in hold["tickets"]]
     assert won and len(claimed) == len(set(claimed))
 
 
-def test_threads_racing_on_the_store_never_share_a_seat(sales_client: TestClient) -> None:
-    seats = [{"row": "FLOOR", "seat": ""}]
-
-    def attempt(n: int) -> int:
-        return post_hold(sales_client, hold_body(f"ga-{n}", seats, listing=GA,
-                                                 section="GA")).status_code
-
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        statuses = list(pool.map(attempt, range(50)))
+def test_ga_places_are_claimed_once_under_a_real_race(tmp_path: Path) -> None:
+    bodies = [hold_body(f"ga-{n}", [{"row": "FLOOR", "seat": ""}], listing=GA, section="GA")
+              for n in range(50)]
+    statuses = [r.status_code for r in _race(str(tmp_path / "ga.sqlite3"), bodies, ["Stubhub"])]
     assert statuses.count(200) == 3  # the GA row has exactly three places
     assert statuses.count(409) == 47
 

@@ -24,7 +24,6 @@ import hashlib
 import hmac
 import re
 import secrets
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,6 +32,7 @@ from urllib.parse import urlencode, urlsplit
 from sqlalchemy import Connection, select
 
 from simulator.core.errors import BadRequest, Forbidden, NotFound
+from simulator.core.ids import new_hex
 from simulator.core.store import meta
 from simulator.services.files.tables import files
 
@@ -78,7 +78,7 @@ class StoredFile:
 def put_file(conn: Connection, now: datetime, data: bytes, *, name: str,
              content_type: str = "application/pdf", signed_only: bool = False) -> StoredFile:
     """Store ``data`` under a new id."""
-    file_id = uuid.uuid4().hex
+    file_id = new_hex(conn, kind="file")
     conn.execute(files.insert().values(
         file_id=file_id, name=_safe_name(name), content_type=content_type, data=bytes(data),
         created_at=now, signed_only=signed_only))

@@ -2,7 +2,7 @@
 
 The rules of the "PDF Management" section of the 1Ticket documentation.
 A job is a row of the ``jobs`` table; its lifecycle is the transition table
-:data:`JOB_TRANSITIONS`::
+:data:`JOB_LIFECYCLE`::
 
     (new) → RUNNING → SUCCEEDED | FAILED
 
@@ -27,15 +27,17 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
-from simulator.core.errors import BadRequest, Conflict, NotAPdf, NotFound
+from simulator.core.errors import BadRequest, NotAPdf, NotFound
+from simulator.core.ids import new_hex
+from simulator.core.lifecycle import Lifecycle
 from simulator.services.files import domain as files
 from simulator.services.pdfs.tables import jobs
 
 __all__ = [
     "INTERRUPTED",
-    "JOB_TRANSITIONS",
+    "JOB_LIFECYCLE",
     "MAX_MERGE_URLS",
     "Job",
     "JobKind",
@@ -67,17 +69,11 @@ class JobStatus(StrEnum):
     FAILED = "FAILED"
 
 
-JOB_TRANSITIONS: dict[JobStatus | None, frozenset[JobStatus]] = {
-    None: frozenset({JobStatus.RUNNING}),
-    JobStatus.RUNNING: frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED}),
-    JobStatus.SUCCEEDED: frozenset(),
-    JobStatus.FAILED: frozenset(),
-}
-
-
-def _check_transition(current: JobStatus | None, target: JobStatus) -> None:
-    if target not in JOB_TRANSITIONS[current]:
-        raise Conflict(f"A job cannot go from {current or 'nothing'} to {target}")
+#: RUNNING -> SUCCEEDED | FAILED; a finished job never moves again.
+JOB_LIFECYCLE: Lifecycle[JobStatus] = Lifecycle(jobs, jobs.c.status, {
+    None: {JobStatus.RUNNING},
+    JobStatus.RUNNING: {JobStatus.SUCCEEDED, JobStatus.FAILED},
+}, noun="job")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +152,9 @@ def require_pdf(data: bytes) -> None:
 
 def create_job(conn: Connection, now: datetime, kind: JobKind, request: dict[str, Any]) -> Job:
     """Record a new RUNNING job."""
-    _check_transition(None, JobStatus.RUNNING)
-    job = Job(str(uuid.uuid4()), kind, JobStatus.RUNNING, request, None, "", now, None)
+    status = JOB_LIFECYCLE.initial(JobStatus.RUNNING)
+    job_id = str(uuid.UUID(hex=new_hex(conn, kind="job")))
+    job = Job(job_id, kind, status, request, None, "", now, None)
     conn.execute(jobs.insert().values(
         job_id=job.job_id, kind=str(kind), status=str(job.status), request=request,
         result=None, error="", created_at=now, finished_at=None))
@@ -179,20 +176,14 @@ def finish_job(conn: Connection, now: datetime, job_id: str, status: JobStatus,
 
     Returns False when the job is gone (state was reset while it ran).
     """
-    row = conn.execute(select(jobs.c.status).where(jobs.c.job_id == job_id)).first()
-    if row is None:
-        return False
-    _check_transition(JobStatus(row.status), status)
-    conn.execute(update(jobs).where(jobs.c.job_id == job_id).values(
-        status=str(status), result=result, error=error, finished_at=now))
-    return True
+    return JOB_LIFECYCLE.move(conn, jobs.c.job_id == job_id, status, result=result,
+                              error=error, finished_at=now) == 1
 
 
 def fail_interrupted(conn: Connection, now: datetime) -> int:
     """End every RUNNING job FAILED: its worker died with the previous process."""
-    result = conn.execute(update(jobs).where(jobs.c.status == str(JobStatus.RUNNING)).values(
-        status=str(JobStatus.FAILED), error=INTERRUPTED, finished_at=now))
-    return result.rowcount or 0
+    return JOB_LIFECYCLE.move_all(conn, jobs.c.job_id.is_not(None), JobStatus.FAILED,
+                                  error=INTERRUPTED, finished_at=now)
 
 
 # --- documented bodies --------------------------------------------------------

@@ -15,7 +15,6 @@ Order status is derived from the time since the invoice (see
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -25,6 +24,8 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select, update
 
 from simulator.core.errors import BadRequest, Conflict, InjectedFailure, NotFound
+from simulator.core.ids import new_hex
+from simulator.core.lifecycle import Lifecycle
 from simulator.core.timers import Timer
 from simulator.services.platform.marketplaces import Marketplace
 from simulator.services.platform.marketplaces import by_id as marketplace_by_id
@@ -49,13 +50,13 @@ class HoldStatus(StrEnum):
     INVOICED = "INVOICED"
 
 
-HOLD_TRANSITIONS: dict[HoldStatus | None, frozenset[HoldStatus]] = {
-    None: frozenset({HoldStatus.HELD}),
-    HoldStatus.HELD: frozenset({HoldStatus.RELEASED, HoldStatus.EXPIRED, HoldStatus.INVOICED}),
-    HoldStatus.RELEASED: frozenset({HoldStatus.HELD}),
-    HoldStatus.EXPIRED: frozenset({HoldStatus.HELD}),
-    HoldStatus.INVOICED: frozenset(),
-}
+#: A released or expired hold may be taken again; an invoiced one never moves.
+HOLD: Lifecycle[HoldStatus] = Lifecycle(holds, holds.c.status, {
+    None: {HoldStatus.HELD},
+    HoldStatus.HELD: {HoldStatus.RELEASED, HoldStatus.EXPIRED, HoldStatus.INVOICED},
+    HoldStatus.RELEASED: {HoldStatus.HELD},
+    HoldStatus.EXPIRED: {HoldStatus.HELD},
+}, noun="hold")
 
 
 class OrderStatus(StrEnum):
@@ -77,11 +78,6 @@ ORDER_PROGRESS: dict[bool, tuple[tuple[timedelta, OrderStatus], ...]] = {
         (timedelta(minutes=10), OrderStatus.COMPLETED),
     ),
 }
-
-
-def _check_transition(current: HoldStatus | None, target: HoldStatus) -> None:
-    if target not in HOLD_TRANSITIONS[current]:
-        raise Conflict(f"A hold cannot go from {current or 'nothing'} to {target}")
 
 
 def utc(moment: datetime) -> datetime:
@@ -137,7 +133,7 @@ _LISTING = select(listings, brokers.c.broker_id).join_from(
 _HOLD = select(holds).where(holds.c.marketplace_id == bindparam("marketplace_id"),
                             holds.c.order_id == bindparam("order_id"))
 _EXPIRE = update(holds).where(holds.c.expires_at <= bindparam("now"),
-                              holds.c.status == HoldStatus.HELD).values(status=HoldStatus.EXPIRED)
+                              HOLD.guard(HoldStatus.EXPIRED)).values(status=HoldStatus.EXPIRED)
 _NEXT_EXPIRY = select(func.min(holds.c.expires_at)).where(holds.c.status == HoldStatus.HELD)
 
 
@@ -176,7 +172,12 @@ def next_hold_expiry(conn: Connection) -> datetime | None:
     return utc(due) if due else None
 
 
-TIMERS = (Timer("sales.hold-expiry", next_hold_expiry, expire_holds),)
+TIMERS = (Timer("sales.hold-expiry", next_hold_expiry, expire_holds,
+                tables=frozenset({"holds"})),)
+
+
+def _hold_key(marketplace: Marketplace, order_id: str) -> Any:
+    return (holds.c.marketplace_id == marketplace.id) & (holds.c.order_id == order_id)
 
 
 def _hold_row(conn: Connection, marketplace: Marketplace, order_id: str) -> Any:
@@ -222,7 +223,6 @@ def create_hold(
                               "Successfully reserved requested tickets")
         raise Conflict(f"Order '{request.order_id}' already has a {existing.status.lower()} "
                        "hold on other seats; release it first")
-    _check_transition(existing.status if existing else None, HoldStatus.HELD)
     taken = seat_rules.claims_of_others(conn, now, listing.listing_id, marketplace.id,
                                         request.order_id)
     places = seat_rules.resolve(listing.seats, request.tickets, taken)
@@ -232,17 +232,18 @@ def create_hold(
     values = {
         "listing_id": listing.listing_id, "broker": request.broker, "section": listing.section,
         "seats": _stored_places(places, request.tickets), "hold_length": hold_length,
-        "status": HoldStatus.HELD, "created_at": now, "expires_at": expires_at,
+        "created_at": now, "expires_at": expires_at,
         "predelivered": request.predelivered, "delivery_option": request.delivery_option,
         "in_hand_date": request.in_hand_date,
     }
     if existing is None:
         conn.execute(holds.insert().values(marketplace_id=marketplace.id,
-                                           order_id=request.order_id, **values))
+                                           order_id=request.order_id,
+                                           status=HOLD.initial(HoldStatus.HELD), **values))
     else:
-        conn.execute(update(holds).where(holds.c.marketplace_id == marketplace.id,
-                                         holds.c.order_id == request.order_id).values(**values))
-    return _hold_view({"order_id": request.order_id, **values}, marketplace,
+        HOLD.move(conn, _hold_key(marketplace, request.order_id), HoldStatus.HELD, **values)
+    return _hold_view({"order_id": request.order_id, "status": HoldStatus.HELD, **values},
+                      marketplace,
                       "Successfully reserved requested tickets")
 
 
@@ -269,11 +270,8 @@ def release_hold(
         raise BadRequest(f"Order '{request.order_id}' has been invoiced: its seats are sold "
                          "and cannot be released")
     if hold.status == HoldStatus.HELD:
-        _check_transition(HoldStatus.HELD, HoldStatus.RELEASED)
+        HOLD.move(conn, _hold_key(marketplace, request.order_id), HoldStatus.RELEASED)
         seat_rules.release(conn, listing.listing_id, marketplace.id, request.order_id)
-        conn.execute(update(holds).where(holds.c.marketplace_id == marketplace.id,
-                                         holds.c.order_id == request.order_id)
-                     .values(status=HoldStatus.RELEASED))
         return _hold_view({**hold._mapping, "status": HoldStatus.RELEASED}, marketplace,
                           "Successfully released reserved tickets")
     return _hold_view(hold._mapping, marketplace, "Successfully released reserved tickets")
@@ -311,11 +309,8 @@ def create_invoice(
         ):
             raise BadRequest(f"Invalid seats: the tickets differ from the hold of order "
                              f"'{request.order_id}'")
-        _check_transition(HoldStatus.HELD, HoldStatus.INVOICED)
+        HOLD.move(conn, _hold_key(marketplace, request.order_id), HoldStatus.INVOICED)
         seat_rules.sell(conn, listing.listing_id, marketplace.id, request.order_id)
-        conn.execute(update(holds).where(holds.c.marketplace_id == marketplace.id,
-                                         holds.c.order_id == request.order_id)
-                     .values(status=HoldStatus.INVOICED))
         sold = [{"row": p["row"], "seat": p["seat"]} for p in hold.seats]
     else:
         taken = seat_rules.claims_of_others(conn, now, listing.listing_id, marketplace.id,
@@ -441,17 +436,21 @@ def catalogue_sale(
     key = (catalogue_jobs.c.marketplace_id == marketplace.id,
            catalogue_jobs.c.order_id == order.order_id, catalogue_jobs.c.invoice_id == invoice_id)
     job = conn.execute(select(catalogue_jobs).where(*key)).first()
+    values = {"seats": wanted, "listing_id": body.get("listing_id"),
+              "recipient_info": body.get("recipient_info"),
+              "delivery_method": body.get("delivery_method"),
+              "fulfill_now": bool(body.get("fulfill_now", True))}
     if job is None:
         conn.execute(catalogue_jobs.insert().values(
-            job_id=uuid.uuid4().hex, user_id=user_id, order_id=order.order_id,
-            marketplace_id=marketplace.id, invoice_id=invoice_id, seats=wanted,
-            listing_id=body.get("listing_id"), recipient_info=body.get("recipient_info"),
-            delivery_method=body.get("delivery_method"),
-            fulfill_now=bool(body.get("fulfill_now", True)), created_at=now,
-        ))
-        job = conn.execute(select(catalogue_jobs).where(*key)).one()
+            job_id=new_hex(conn, kind="catalogue"), user_id=user_id, order_id=order.order_id,
+            marketplace_id=marketplace.id, invoice_id=invoice_id, created_at=now, **values))
+        verb = "started"
+    else:  # the same sale catalogued again: the newest seats and options win
+        conn.execute(update(catalogue_jobs).where(*key).values(**values))
+        verb = "updated"
+    job = conn.execute(select(catalogue_jobs).where(*key)).one()
     return {
-        "message": f"Catalogue job started for order {job.order_id}", "job_id": job.job_id,
+        "message": f"Catalogue job {verb} for order {job.order_id}", "job_id": job.job_id,
         "user_id": job.user_id, "order_id": job.order_id, "invoice_id": job.invoice_id,
         "marketplace": marketplace.name, "marketplace_id": str(marketplace.id),
         "seats": job.seats, "fulfill_now": job.fulfill_now,

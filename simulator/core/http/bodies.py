@@ -1,0 +1,110 @@
+"""What real clients send: JSON bodies without (or with the wrong) ``Content-Type``.
+
+The documentation's own examples send JSON with ``curl -d`` (which declares
+``application/x-www-form-urlencoded``) or with Python's
+``requests.post(data=json.dumps(...))`` (no ``Content-Type`` at all). For an
+operation that consumes only JSON, this middleware reads such a body and
+
+- declares it ``application/json`` when it parses as JSON, so it is
+  validated and handed over like any JSON body;
+- answers 400 ``{"message": ...}`` saying the body is not JSON otherwise.
+
+Other declared types (``multipart/form-data``, ``application/octet-stream``,
+...) pass through untouched, and so do operations that accept them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from simulator.core.http.errors import HTTP_METHODS
+
+__all__ = ["JsonBodies", "JsonOperations"]
+
+#: Declared types that real clients send by accident with a JSON body.
+LOOSE_TYPES = frozenset({"", "application/x-www-form-urlencoded", "text/plain"})
+JSON_TYPES = ("application/json",)
+NOT_JSON = "The request body is not JSON: send a JSON object with Content-Type: application/json"
+
+
+class JsonOperations:
+    """Which (method, path) of the served specs consume JSON bodies only."""
+
+    def __init__(self) -> None:
+        self._routes: list[tuple[str, re.Pattern[str]]] = []
+
+    def add_spec(self, base_path: str, spec: dict[str, Any]) -> None:
+        for template, item in spec.get("paths", {}).items():
+            pattern = re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(
+                base_path.rstrip("/") + template)) + "/?$")
+            for method, operation in item.items():
+                if method not in HTTP_METHODS or not isinstance(operation, dict):
+                    continue
+                content = operation.get("requestBody", {}).get("content", {})
+                if content and all(kind.startswith(JSON_TYPES) for kind in content):
+                    self._routes.append((method.upper(), pattern))
+
+    def consumes_json(self, method: str, path: str) -> bool:
+        return any(m == method and p.match(path) for m, p in self._routes)
+
+
+def _declared_type(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            return str(value.decode("latin-1").split(";")[0].strip().lower())
+    return ""
+
+
+class JsonBodies:
+    """ASGI middleware: see the module docstring."""
+
+    def __init__(self, app: ASGIApp, operations: JsonOperations) -> None:
+        self.app = app
+        self.operations = operations
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] != "http" or _declared_type(scope) not in LOOSE_TYPES
+                or not self.operations.consumes_json(scope["method"], scope["path"])):
+            await self.app(scope, receive, send)
+            return
+        body = await _read(receive)
+        if body.strip():
+            try:
+                json.loads(body)
+            except ValueError:
+                response = JSONResponse({"message": NOT_JSON}, status_code=400)
+                await response(scope, receive, send)
+                return
+            headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
+            scope = {**scope, "headers": [*headers, (b"content-type", b"application/json")]}
+        await self.app(scope, _replay(body, receive), send)
+
+
+async def _read(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

@@ -1,0 +1,106 @@
+"""What real clients send: no Content-Type, ``curl -d``, slashes, NaN, wrong types."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from starlette.testclient import TestClient
+
+from simulator.core.http.bodies import NOT_JSON
+from simulator.services import SERVICES
+from tests.conftest import BROKER_HEADERS, MARKETPLACE_HEADERS
+
+HOLD = {"hold_length": 15, "order_id": "RC-1", "section": "211", "broker": "BRK8060",
+        "listing_id": "87000000", "tickets": [{"row": "B", "seat": "19"}]}
+ROOTS = sorted({m.base_path for s in SERVICES for m in s.mounts})
+
+
+@pytest.fixture
+def raw(client: TestClient) -> TestClient:
+    client.follow_redirects = False
+    return client
+
+
+def test_json_without_content_type_is_json(raw: TestClient) -> None:
+    """``requests.post(url, data=json.dumps(payload))`` sends no Content-Type."""
+    response = raw.post("/sales/v1/Stubhub", content=json.dumps(HOLD), headers=MARKETPLACE_HEADERS)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "HELD"
+
+
+def test_curl_d_form_type_with_a_json_body_is_json(raw: TestClient) -> None:
+    """``curl -d '{...}'`` declares application/x-www-form-urlencoded."""
+    headers = {**MARKETPLACE_HEADERS, "content-type": "application/x-www-form-urlencoded"}
+    response = raw.post("/sales/v1/Stubhub/", content=json.dumps(HOLD), headers=headers)
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("content_type", [None, "application/x-www-form-urlencoded",
+                                          "text/plain"])
+def test_a_body_that_is_not_json_is_a_clear_400(raw: TestClient, content_type: str | None
+                                                ) -> None:
+    headers = dict(MARKETPLACE_HEADERS)
+    if content_type:
+        headers["content-type"] = content_type
+    response = raw.post("/sales/v1/Stubhub", content=b"order_id=1&x=2", headers=headers)
+    assert response.status_code == 400
+    assert response.json() == {"message": NOT_JSON}
+
+
+@pytest.mark.parametrize("root", ROOTS)
+@pytest.mark.parametrize("slash", ["", "/"])
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
+def test_service_roots_answer_404_not_a_redirect_loop(raw: TestClient, root: str, slash: str,
+                                                      method: str) -> None:
+    response = raw.request(method, root + slash, headers=MARKETPLACE_HEADERS)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/json")
+    assert root in response.json()["message"]
+
+
+def test_parameter_errors_are_one_short_sentence(raw: TestClient) -> None:
+    response = raw.get("/sales/v1/stubhub/order?user_id=abc&order_id=x", headers=BROKER_HEADERS)
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "query parameter 'user_id' must be of type integer (got 'abc')"}
+
+
+def test_body_errors_name_the_field_and_stay_short(raw: TestClient) -> None:
+    urls = ["http://127.0.0.1/x.pdf"] * 101
+    response = raw.post("/pdfs/v1/merger/", json={"urls": urls}, headers=BROKER_HEADERS)
+    assert response.status_code == 400
+    assert response.json() == {"message": "urls may have at most 100 items (got 101)"}
+    typed = raw.post("/sales/v1/Stubhub", json={**HOLD, "hold_length": "15"},
+                     headers=MARKETPLACE_HEADERS)
+    assert typed.json() == {"message": "hold_length must be of type integer (got '15')"}
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_non_finite_numbers_are_refused(raw: TestClient, constant: str) -> None:
+    advance = raw.post("/_sim/clock/advance", content=f'{{"seconds": {constant}}}',
+                       headers={"content-type": "application/json"})
+    assert advance.status_code == 400
+    assert constant.lstrip("-") in advance.json()["message"]
+    invoice = dict(HOLD, order_id="RC-NAN", payout={"price": 1}, predelivered=False)
+    body = json.dumps(invoice).replace('"price": 1', f'"price": {constant}')
+    response = raw.post("/sales/v1/Stubhub/invoice", content=body,
+                        headers={**MARKETPLACE_HEADERS, "content-type": "application/json"})
+    assert response.status_code == 400
+    assert "not a JSON number" in response.json()["message"]
+
+
+def test_a_second_catalogue_call_updates_the_job(raw: TestClient) -> None:
+    """The same sale catalogued again: the newest seats win, under the same job id."""
+    body = {"user_id": "8060", "order_id": "FX-AGO-100000", "marketplace": "Agora",
+            "invoice_id": "1", "seats": "19"}  # the fixture order sold seats 19-21 of row 8
+    first = raw.post("/sales/v1/catalogue", json=body, headers=BROKER_HEADERS)
+    assert first.status_code == 200, first.text
+    again = raw.post("/sales/v1/catalogue", json={**body, "seats": "19,20,21",
+                                                   "fulfill_now": False},
+                     headers=BROKER_HEADERS)
+    assert again.status_code == 200, again.text
+    assert again.json()["job_id"] == first.json()["job_id"]
+    assert again.json()["seats"] == ["19", "20", "21"]
+    assert again.json()["fulfill_now"] is False
+    assert again.json()["message"].startswith("Catalogue job updated")
