@@ -237,3 +237,14 @@ def test_a_write_clash_is_retried_then_refused_with_409() -> None:
     with pytest.raises(Conflict, match="concurrent request"):
         simulator.run(always)
     simulator.close()
+
+
+def test_unseeded_mints_and_their_files_repeat_across_fresh_states() -> None:
+    def mint() -> tuple[str, list[Any]]:
+        app = create_app(frozen_config())
+        with TestClient(app) as client:
+            body = client.post("/_sim/pdfs", json={"count": 1}).json()
+        app.simulator.close()
+        return body["file_id"], body["tickets"]
+
+    assert mint() == mint()

@@ -9,16 +9,18 @@ states what it checks) or ``count`` random tickets. Randomness comes from
 from __future__ import annotations
 
 import dataclasses
-import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import Connection
+
 from simulator.core.errors import BadRequest
+from simulator.core.ids import new_hex
 from simulator.pdf.model import BARCODE_TYPES, Barcode, TicketFields
 
-__all__ = ["MAX_MINT_TICKETS", "MintRequest", "seed_of", "ticket_fields"]
+__all__ = ["MAX_MINT_TICKETS", "MintRequest", "fresh_seed", "ticket_fields"]
 
 MAX_MINT_TICKETS = 500
 _TEXT = ("producer", "buyer_id", "buyer_name", "order_id", "event_name", "venue_name",
@@ -88,9 +90,9 @@ def ticket_fields(base: TicketFields, given: Mapping[str, Any], index: int) -> T
     return dataclasses.replace(base, **changes)
 
 
-def seed_of(request: MintRequest) -> int:
-    """The request's seed, or a fresh random one."""
-    return request.seed if request.seed is not None else random.randrange(2**63)
+def fresh_seed(conn: Connection, _now: datetime) -> int:
+    """A seed for a mint request that named none: the state's next id, as a number."""
+    return int(new_hex(conn, 15, kind="mint"), 16)
 
 
 def _list(value: Any, where: str) -> list[Any]:

@@ -16,6 +16,7 @@ while a file downloads or a PDF is processed.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -76,7 +77,7 @@ def _draw(request: MintRequest) -> tuple[bytes, list[dict[str, Any]]]:
     """
     from simulator.pdf import render, synth
 
-    factory = synth.TicketFactory(pdfmint.seed_of(request))
+    factory = synth.TicketFactory(request.seed or 0)
     tickets: list[TicketFields] = []
     for index in range(request.count):
         given = request.tickets[index] if request.tickets else {}
@@ -164,7 +165,13 @@ class PdfJobs:
         return self.simulator.run(files.put_file, data, name=name)
 
     async def mint(self, request: MintRequest) -> tuple[files.StoredFile, list[dict[str, Any]]]:
-        """Draw the requested tickets into a PDF (on a worker) and store it."""
+        """Draw the requested tickets into a PDF (on a worker) and store it.
+
+        Without a seed in the request, the seed is the state's next id, so the
+        same fixtures seed and the same requests mint the same tickets.
+        """
+        if request.seed is None:
+            request = dataclasses.replace(request, seed=self.simulator.run(pdfmint.fresh_seed))
         data, expected = await self.pool.call(_draw, request)
         stored = self.simulator.run(files.put_file, data, name=request.name)
         return stored, expected
