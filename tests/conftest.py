@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from starlette.testclient import TestClient
 
 from simulator.app import create_app
 from simulator.config import SimConfig
-from simulator.core.clock import ClockMode
+from simulator.core.clock import ClockMode, SimClock
 from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
 from simulator.runtime import Simulator
 
@@ -26,9 +27,22 @@ def frozen_config(**overrides: object) -> SimConfig:
     return config
 
 
+@pytest.fixture(scope="module")
+def _module_app() -> Iterator[Any]:
+    """One app per test module: building one (every spec mounted) is the slow part."""
+    app = create_app(frozen_config())
+    yield app
+    app.simulator.close()
+
+
 @pytest.fixture
-def app():  # type: ignore[no-untyped-def]
-    return create_app(frozen_config())
+def app(_module_app):  # type: ignore[no-untyped-def]
+    """The module's app, reset to the default fixtures on a fresh frozen clock."""
+    simulator: Simulator = _module_app.simulator
+    simulator.clock = SimClock(ClockMode.FROZEN)
+    simulator.load_fixtures(None)
+    simulator.save_clock()
+    return _module_app
 
 
 @pytest.fixture
