@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
