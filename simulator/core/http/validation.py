@@ -15,6 +15,7 @@ import math
 from typing import Any
 
 from connexion.exceptions import BadRequestProblem
+from connexion.json_schema import Draft4RequestValidator
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
 from jsonschema import Draft4Validator, ValidationError
 
@@ -67,8 +68,26 @@ def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a JSON number")
 
 
+#: Compiled request validators by schema identity: Connexion builds a validator for
+#: every request; the schemas are the same objects for the app's lifetime.
+_COMPILED: dict[int, tuple[Any, Any]] = {}
+
+
+def _compiled(schema: dict[str, Any]) -> Any:
+    cached = _COMPILED.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = (schema, Draft4RequestValidator(
+            schema, format_checker=Draft4Validator.FORMAT_CHECKER))
+        _COMPILED[id(schema)] = cached
+    return cached[1]
+
+
 class SimJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
-    """JSON bodies: strict numbers, short messages."""
+    """JSON bodies: strict numbers, short messages, one compiled validator per schema."""
+
+    @property
+    def _validator(self) -> Any:
+        return _compiled(self._schema)
 
     async def _parse(self, stream: Any, scope: Any) -> Any:
         raw = b"".join([message async for message in stream])
