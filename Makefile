@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 ARGS ?=
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test test-postgres lint bench clean
 
 install: $(STAMP)
 
@@ -22,6 +22,11 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest -q $(ARGS)
+
+# The whole test suite against a throwaway PostgreSQL (installed when missing).
+test-postgres: install
+	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
+	scripts/with-postgres $(BIN)/python -m pytest -q tests $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -15,13 +16,17 @@ from simulator.core.clock import ClockMode, SimClock
 from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
 from simulator.runtime import Simulator
 
+#: The database of the tests' simulators: in-memory SQLite, or the PostgreSQL of
+#: ``make test-postgres`` (scripts/with-postgres sets TICKETSIM_TEST_DB).
+TEST_DB = os.environ.get("TICKETSIM_TEST_DB", ":memory:")
+
 MARKETPLACE_HEADERS = {"x-api-key": DEFAULT_MARKETPLACE_KEY}
 BROKER_HEADERS = {"x-api-key": DEFAULT_BROKER_KEY}
 
 
 def frozen_config(**overrides: object) -> SimConfig:
     """In-memory state, frozen clock, responses validated against the specs."""
-    config = SimConfig(db=":memory:", clock=ClockMode.FROZEN, validate_responses=True)
+    config = SimConfig(db=TEST_DB, clock=ClockMode.FROZEN, validate_responses=True)
     for name, value in overrides.items():
         setattr(config, name, value)
     return config

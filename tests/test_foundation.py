@@ -67,6 +67,7 @@ def test_a_dummy_service_needs_one_folder_and_one_registry_line() -> None:
     registry.SERVICES = (*saved, DUMMY)  # the "registry line"
     try:
         simulator = Simulator(frozen_config(), services=registry.SERVICES)
+        simulator.load_fixtures(None)  # a shared database (PostgreSQL) is not fresh
     finally:
         registry.SERVICES = saved
     assert "dummy_pings" in metadata.tables
@@ -109,6 +110,7 @@ def _hold(conn: Connection, status: HoldStatus) -> Any:
 
 def test_the_table_refuses_what_it_does_not_allow() -> None:
     simulator = Simulator(frozen_config())
+    simulator.load_fixtures(None)
     with simulator.store.transaction() as conn:
         key = _hold(conn, HoldStatus.INVOICED)
         with pytest.raises(TransitionRefused, match="INVOICED; it cannot become RELEASED"):
@@ -181,6 +183,7 @@ def test_a_failing_timer_is_logged_and_time_goes_on(caplog: pytest.LogCaptureFix
 
 def test_a_write_to_unwatched_tables_reads_no_timer() -> None:
     simulator = Simulator(frozen_config())
+    simulator.load_fixtures(None)
     reads: list[str] = []
     from simulator.core.timers import Timer
 
@@ -210,6 +213,7 @@ def test_the_clock_is_persisted_and_restored_through_simclock() -> None:
 def test_the_same_seed_and_requests_give_the_same_ids() -> None:
     def job_ids() -> list[str]:
         simulator = Simulator(frozen_config())
+        simulator.load_fixtures(None)  # fresh state, even on a shared database
         found = [simulator.run(create_job, JobKind.SPLITTER, {"url": "u"}).job_id
                  for _ in range(3)]
         simulator.close()
@@ -243,6 +247,7 @@ def test_unseeded_mints_and_their_files_repeat_across_fresh_states() -> None:
     def mint() -> tuple[str, list[Any]]:
         app = create_app(frozen_config())
         with TestClient(app) as client:
+            client.post("/_sim/reset")
             body = client.post("/_sim/pdfs", json={"count": 1}).json()
         app.simulator.close()
         return body["file_id"], body["tickets"]
