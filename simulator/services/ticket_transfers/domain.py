@@ -33,6 +33,7 @@ from simulator.services.ticket_transfers.model import (
     TicketStatus,
     TransferStatus,
     history_entry,
+    millis,
     private_view,
     public_view,
 )
@@ -164,6 +165,7 @@ def _claim(conn: Connection, transfer_id: str, tickets: Sequence[Any], scope: st
 def create_transfer(conn: Connection, now: datetime, request: CreateRequest,
                     settings: TransferSettings) -> Json:
     """Open a transfer of tickets named by id and secret (or transfer them at once)."""
+    now = millis(now)
     expire_due(conn, now)
     if not request.tickets:
         raise BadRequest("tickets: name at least one ticket")
@@ -243,6 +245,7 @@ def _accept(conn: Connection, now: datetime, row: Any, chosen: list[str], prenam
 def accept_transfer(conn: Connection, now: datetime, transfer_id: str, secret: str,
                     prename: str, lastname: str, ticket_ids: Sequence[str] | None) -> Json:
     """The recipient accepts all tickets, or the subset ``ticket_ids`` (the rest go back)."""
+    now = millis(now)
     expire_due(conn, now)
     row = _with_secret(conn, transfer_id, secret)
     if not prename.strip() or not lastname.strip():
@@ -261,6 +264,7 @@ def accept_transfer(conn: Connection, now: datetime, transfer_id: str, secret: s
 
 def reject_transfer(conn: Connection, now: datetime, transfer_id: str, secret: str) -> Json:
     """The recipient declines: the sender keeps the tickets and may transfer them again."""
+    now = millis(now)
     expire_due(conn, now)
     row = _with_secret(conn, transfer_id, secret)
     return public_of(conn, _move(conn, row, TransferStatus.REJECTED, now,

@@ -75,6 +75,11 @@ def utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def millis(moment: datetime) -> datetime:
+    """``moment`` at vivenu's precision (milliseconds), so stored and shown instants agree."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def stamp(moment: datetime | None) -> str | None:
     """vivenu's ISO timestamps: milliseconds and ``Z`` (``2030-01-23T23:00:00.123Z``)."""
     if moment is None:
