@@ -155,7 +155,9 @@ def test_malformed_ids_and_wrong_secrets(tt: TestClient) -> None:
     assert tt.post("/api/ticket-transfers/string/accept", content=b"{",
                    headers={"content-type": "application/json"}).status_code == 400
     assert tt.post("/api/ticket-transfers/string/reject", content=b"secret=x",
-                   headers={"content-type": "text/plain"}).status_code == 415
+                   headers={"content-type": "text/plain"}).status_code == 400  # not JSON
+    assert tt.post("/api/ticket-transfers/string/reject", content=b"<secret/>",
+                   headers={"content-type": "application/xml"}).status_code == 415
     wrong_method = tt.get("/api/ticket-transfers/string/accept")
     assert wrong_method.status_code == 405 and wrong_method.headers["allow"] == "POST"
 
