@@ -9,7 +9,17 @@ Order matters for fixtures: a service may refer to what earlier ones load.
 from __future__ import annotations
 
 from simulator.core.service import ServiceDef
-from simulator.services import control, files, pdfs, platform, sales
+from simulator.services import (
+    broadcast,
+    control,
+    files,
+    marketplaceapis,
+    mpdeleter,
+    pdfs,
+    platform,
+    sales,
+    shsyncx,
+)
 
 SERVICES: tuple[ServiceDef, ...] = (
     platform.SERVICE,
@@ -17,6 +27,10 @@ SERVICES: tuple[ServiceDef, ...] = (
     files.SERVICE,
     sales.SERVICE,
     pdfs.SERVICE,
+    broadcast.SERVICE,
+    mpdeleter.SERVICE,
+    shsyncx.SERVICE,
+    marketplaceapis.SERVICE,
 )
 
 
