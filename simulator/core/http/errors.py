@@ -65,6 +65,8 @@ def _problem_message(exc: HTTPException) -> str:
     if status == 403:
         return "Forbidden."
     detail = getattr(exc, "detail", None) or getattr(exc, "title", None)
+    if isinstance(exc.__context__, json.JSONDecodeError):  # Connexion's body parse failed
+        return f"The request body is not valid JSON: {detail}"
     return str(detail) if detail else {404: "Not Found", 405: "Method Not Allowed"}.get(
         status, "Bad request")
 
