@@ -24,7 +24,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, and_, bindparam, select, update
 
 from simulator.core.errors import BadRequest, Conflict, NotFound
 from simulator.core.ids import new_hex
@@ -104,10 +104,24 @@ def owned_listing(conn: Connection, listing_id: str, user_id: int) -> Any:
     return row
 
 
+# Prebuilt with bind parameters: every hold and invoice runs them (see sales/seats.py).
+_STATUS = select(listing_copies.c.status).where(
+    listing_copies.c.listing_id == bindparam("listing_id"),
+    listing_copies.c.marketplace_id == bindparam("marketplace_id"))
+_REFUSING = (
+    select(marketplaces.c.name)
+    .join_from(listing_copies, marketplaces, listing_copies.c.marketplace_id == marketplaces.c.id)
+    .where(listing_copies.c.listing_id == bindparam("listing_id"),
+           listing_copies.c.marketplace_id != bindparam("marketplace_id"),
+           listing_copies.c.status == CopyStatus.LIVE, listing_copies.c.delete_fails.is_(True))
+    .order_by(marketplaces.c.name))
+
+
 def require_live(conn: Connection, listing_id: str, marketplace: Marketplace) -> None:
     """Refuse (404, as documented for holds and invoices) a listing not live on ``marketplace``."""
-    row = copy_row(conn, listing_id, marketplace.id)
-    if row is None or row.status != CopyStatus.LIVE:
+    status = conn.execute(_STATUS, {"listing_id": listing_id,
+                                    "marketplace_id": marketplace.id}).scalar()
+    if status != CopyStatus.LIVE:
         raise NotFound(f"Requested listing '{listing_id}' could not be found on "
                        f"{marketplace.name}: it is not listed there")
 
@@ -120,15 +134,8 @@ def take_off_other_marketplaces(conn: Connection, listing_id: str,
     :mod:`.view`); what can fail is a marketplace refusing the delete (a
     control-plane fault rule), which fails the hold with the documented 409.
     """
-    refusing = conn.execute(
-        select(marketplaces.c.name)
-        .join_from(listing_copies, marketplaces,
-                   listing_copies.c.marketplace_id == marketplaces.c.id)
-        .where(listing_copies.c.listing_id == listing_id,
-               listing_copies.c.marketplace_id != marketplace.id,
-               listing_copies.c.status == CopyStatus.LIVE,
-               listing_copies.c.delete_fails.is_(True))
-        .order_by(marketplaces.c.name)).scalars().all()
+    refusing = conn.execute(_REFUSING, {"listing_id": listing_id,
+                                        "marketplace_id": marketplace.id}).scalars().all()
     if refusing:
         raise DelistFailed(f"Listing could not be deleted from other marketplaces: "
                            f"{', '.join(refusing)} did not confirm the delete")
