@@ -148,8 +148,7 @@ class FaultRule:
             raise BadRequest("direction must be 'inbound' or 'outbound'")
         count = value.get("count")
         seed = _integer(value.get("seed", 0), "seed", -(2**63), 2**63 - 1)
-        return cls(rule_id, RequestMatch.from_json(value.get("match"),
-                                                   with_url=direction == "outbound"),
+        return cls(rule_id, RequestMatch.from_json(value.get("match")),
                    Action.from_json(value["action"]), Direction(direction),
                    _number(value.get("probability", 1.0), "probability", 0, 1),
                    None if count is None else _integer(count, "count", 1, 10**9), seed,

@@ -196,7 +196,8 @@ class Journaling:
                    for k, v in scope.get("headers", ())}
         route = steering.index.find(method, path)
         facts = Facts(method, path, route.service if route else None,
-                      route.operation_id if route else None, headers, body)
+                      route.operation_id if route else None, headers, body,
+                      url=f"{scope.get('scheme', 'http')}://{headers.get('host', '')}{path}")
         note = RequestNote(route, facts)
         answer: dict[str, Any] = {"status": None, "chunks": [], "size": 0}
 

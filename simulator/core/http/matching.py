@@ -89,18 +89,15 @@ class RequestMatch:
     url: str | None = None
 
     @classmethod
-    def from_json(cls, value: Any, *, with_status: bool = False, with_url: bool = False
-                  ) -> RequestMatch:
+    def from_json(cls, value: Any, *, with_status: bool = False) -> RequestMatch:
         """Parse a ``match`` object; a wrong type gets 400 naming the field."""
         if value is None:
             return cls()
         if not isinstance(value, dict):
             raise BadRequest("match must be an object")
-        known = {"method", "path", "service", "operationId", "headers", "body"}
+        known = {"method", "path", "service", "operationId", "headers", "body", "url"}
         if with_status:
             known.add("status")
-        if with_url:
-            known.add("url")
         unknown = sorted(set(value) - known)
         if unknown:
             raise BadRequest(f"match has unknown field '{unknown[0]}' (known: "
