@@ -277,7 +277,7 @@ class Faults:
         if action.latency_ms[1]:
             await asyncio.sleep(rule.latency_seconds())
         if action.drop:
-            await drop_connection(scope, receive, send)
+            await drop_connection(send)
             return
         if action.status:
             content_type, body = fault_body(rule, note)
