@@ -24,7 +24,8 @@ from sqlalchemy.exc import IntegrityError, StatementError
 
 from simulator.core.clock import LATEST
 from simulator.core.errors import BadRequest
-from simulator.core.store import metadata
+from simulator.core.store import meta, metadata
+from simulator.services.control.domain import CLOCK_KEY
 
 __all__ = ["FORMAT", "check_document", "export_tables", "import_tables", "parse_clock"]
 
@@ -80,7 +81,10 @@ def export_tables(conn: Connection) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {}
     for table in metadata.sorted_tables:
         order = list(table.primary_key.columns) or list(table.columns)
-        rows = conn.execute(select(table).order_by(*order)).mappings()
+        query = select(table).order_by(*order)
+        if table is meta:  # the clock travels as the document's own "clock"
+            query = query.where(meta.c.key != CLOCK_KEY)
+        rows = conn.execute(query).mappings()
         found[table.name] = [{key: _encode(value) for key, value in row.items()}
                              for row in rows]
     return found
