@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 from simulator.app import create_app
 from simulator.core.http.faults import FaultTransport, outbound_fault
 from tests.conftest import MARKETPLACE_HEADERS, frozen_config
-from tests.pdfs_helpers import HEADERS as PDF_HEADERS
 from tests.control.helpers import HOLD_PATH, add_rule, post_hold
+from tests.pdfs_helpers import HEADERS as PDF_HEADERS
 from tests.served import served
 
 CREATE_HOLD = {"operationId": "create_hold"}

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from simulator.core.http.asgi import respond_json
 from simulator.core.http.operations import is_control_path
 
-__all__ = ["ControlToken", "MISSING_TOKEN"]
+__all__ = ["MISSING_TOKEN", "ControlToken"]
 
 MISSING_TOKEN = ("The control plane needs its token: send Authorization: Bearer <token> "
                  "(the one given to serve --control-token)")

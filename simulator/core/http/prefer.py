@@ -63,10 +63,10 @@ def choose(route: Route, prefs: dict[str, str]) -> tuple[int, dict[str, Any]]:
         return int(code), response
     ordered = sorted(documented, key=lambda c: (not 200 <= c < 300, c))
     if example is not None:
-        for code in ordered:
-            if example in example_names(responses[str(code)]):
-                return code, responses[str(code)]
-        names = [n for code in ordered for n in example_names(responses[str(code)])]
+        for status in ordered:
+            if example in example_names(responses[str(status)]):
+                return status, responses[str(status)]
+        names = [n for status in ordered for n in example_names(responses[str(status)])]
         raise BadRequest(f"Prefer: example={example} is not documented for {_label(route)}; "
                          f"documented: {', '.join(names) or 'none'}")
     if not ordered:

@@ -36,7 +36,7 @@ def sample(schema: Any, document: dict[str, Any], rng: random.Random | None = No
         for key in ("example", "default"):
             if key in schema:
                 return schema[key]
-    if "enum" in schema and schema["enum"]:
+    if schema.get("enum"):
         return schema["enum"][0] if rng is None else rng.choice(schema["enum"])
     if "allOf" in schema:
         return _all_of(schema, document, rng, depth)

@@ -147,7 +147,7 @@ def _instant(value: str | None, name: str) -> datetime | None:
 
 
 async def list_journal(method: str | None = None, path: str | None = None,
-                       service: str | None = None, operationId: str | None = None,  # noqa: N803
+                       service: str | None = None, operationId: str | None = None,
                        status: int | None = None, since: str | None = None,
                        limit: int = 100, offset: int = 0) -> Result:
     match = RequestMatch.from_json({"method": method, "path": path, "service": service,

@@ -30,8 +30,8 @@ from simulator.core.errors import (
     SimError,
     TooLarge,
 )
-from simulator.core.jobs import JobBoard, WorkerPool
 from simulator.core.http.faults import FaultTransport
+from simulator.core.jobs import JobBoard, WorkerPool
 from simulator.core.outbound.fetch import Fetcher, FetchPolicy
 from simulator.services.files import domain as files
 from simulator.services.pdfs import domain as pdfs
