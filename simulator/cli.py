@@ -54,11 +54,25 @@ def main() -> None:
 @click.option("--fetch-allow", default="127.0.0.1,localhost,::1", show_default=True,
               help="Hosts the PDF service may fetch inputs from, comma-separated ('*': any).")
 @click.option("--log-level", default="warning", show_default=True)
+# -- control plane and steering (docs/control.md) --
+@click.option("--journal-size", default=10_000, show_default=True, type=click.IntRange(1),
+              envvar="TICKETSIM_JOURNAL_SIZE", help="Requests the journal keeps (a ring).")
+@click.option("--journal-body-bytes", default=2048, show_default=True, type=click.IntRange(0),
+              envvar="TICKETSIM_JOURNAL_BODY_BYTES", help="Bytes of each body it keeps.")
+@click.option("--control-token", default=None, envvar="TICKETSIM_CONTROL_TOKEN",
+              help="Every /_sim call then needs Authorization: Bearer TOKEN.")
+@click.option("--insecure-control", is_flag=True,
+              help="Allow a non-loopback --host without a control token.")
 def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
           validate_responses: bool, long_poll_seconds: float, fetch_allow: str,
-          log_level: str) -> None:
+          log_level: str, journal_size: int, journal_body_bytes: int,
+          control_token: str | None, insecure_control: bool) -> None:
     """Serve every API on one port, at the real APIs' paths."""
     import uvicorn
+
+    refusal = control_exposure(host, control_token, insecure_control)
+    if refusal:
+        raise click.UsageError(refusal)
 
     from simulator.app import create_app
     from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
@@ -68,7 +82,9 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
     config = SimConfig(db=db, fixtures=fixtures_path, clock=ClockMode(clock),
                        validate_responses=validate_responses, base_url=base_url,
                        long_poll_seconds=long_poll_seconds,
-                       fetch_allow=tuple(h.strip() for h in fetch_allow.split(",") if h.strip()))
+                       fetch_allow=tuple(h.strip() for h in fetch_allow.split(",") if h.strip()),
+                       journal_size=journal_size, journal_body_bytes=journal_body_bytes,
+                       control_token=control_token or None)
     app = create_app(config)
     click.echo(f"ticketsim serving on {base_url}  (state: {db})")
     for service in SERVICES:
@@ -84,6 +100,22 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
     # (bench/longpoll_bench.py). Full collections only every 1000th gen-1 one.
     gc.set_threshold(700, 10, 1000)
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+
+def control_exposure(host: str, token: str | None, insecure: bool) -> str | None:
+    """Why ``serve`` must not bind ``host``, or None when it may.
+
+    Anyone who reaches the port can reset the simulator, move its clock and
+    read its journal; beyond loopback that needs a control token.
+    """
+    if token or insecure or host.lower() in LOOPBACK_HOSTS or host.startswith("127."):
+        return None
+    return (f"--host {host} would let anyone who reaches the port reset the simulator, move "
+            "its clock and read its journal through /_sim. Give --control-token TOKEN (or set "
+            "TICKETSIM_CONTROL_TOKEN), or pass --insecure-control to accept that.")
 
 
 @main.command()

@@ -161,15 +161,27 @@ class Simulator:
         if document is None:
             document = (fixturegen.read(self.config.fixtures) if self.config.fixtures
                         else fixturegen.load_default())
+        services, loaded = self.services, document
+        return self.replace_state(
+            lambda conn: control.replace_fixtures(conn, services, loaded))
+
+    def replace_state(self, write: Callable[[Connection], R], clock: SimClock | None = None
+                      ) -> R:
+        """Replace all state by ``write(conn)`` (one transaction), then forget what the
+        process knew of the old state (cached keys, clock events, service runtimes)
+        and re-arm the timers. ``clock`` (an imported snapshot's) replaces the clock."""
         with self.store.transaction() as conn:
-            counts = control.replace_fixtures(conn, self.services, document)
+            result = write(conn)
         self._principals.clear()
         self._marketplaces.clear()
         self.clock.scheduler_clear()
+        if clock is not None:
+            self.clock = clock
+            self.save_clock()
         for runtime in getattr(self, "runtimes", {}).values():
             runtime.reset()
         self.arm_timers()
-        return counts
+        return result
 
     def change_clock(self, change: Callable[[SimClock], object]) -> None:
         """Move or freeze the clock (``change(clock)``), then persist its state."""
