@@ -8,16 +8,23 @@ that are not field labels or values; barcodes are read by zxing-cpp from
 the page rendered at ``dpi`` (:mod:`simulator.pdf.scan`).
 
 Every page yields one :class:`DecodedTicket`, in page order; a page that is
-not a ticket simply has ``None`` fields and empty lists. Bad input raises
-:class:`NotAPdf`, :class:`EncryptedPdf` or :class:`BrokenPdf`, never a
-library error.
+not a ticket simply has ``None`` fields and empty lists (an image-only,
+scanned page still yields its barcodes). Bad input raises
+:class:`NotAPdf`, :class:`EncryptedPdf`, :class:`BrokenPdf` or
+:class:`TooLarge` (too many pages), never a library error.
+
+Documents of more than a few pages are decoded on all cores by
+:mod:`simulator.pdf.pool`, in page ranges; the result is the same.
 """
 
 from __future__ import annotations
 
+from concurrent.futures.process import BrokenProcessPool
+
 import pypdfium2 as pdfium
 
-from simulator.errors import BrokenPdf
+from simulator.errors import BrokenPdf, TooLarge
+from simulator.pdf import pool
 from simulator.pdf._pdfium import PDFIUM_LOCK, open_document
 from simulator.pdf.dates import parse_datetime
 from simulator.pdf.disclosures import find_disclosures
@@ -29,6 +36,7 @@ from simulator.pdf.scan import scan_page
 __all__ = ["decode_pdf", "page_segments"]
 
 MIN_DPI, MAX_DPI = 72, 600
+MAX_PAGES = 5000  # a longer document is refused rather than keeping a job busy for minutes
 
 
 def page_segments(textpage: pdfium.PdfTextPage) -> list[Segment]:
@@ -102,20 +110,50 @@ def _decode_page(document: pdfium.PdfDocument, index: int, dpi: int) -> DecodedT
     )
 
 
-def decode_pdf(data: bytes, dpi: int = 200) -> list[DecodedTicket]:
-    """One documented ticket object per page of the PDF ``data``.
-
-    ``dpi`` is the resolution barcodes are read at (72-600; 200 reads
-    every symbol this package draws). Raises ``NotAPdf``, ``EncryptedPdf``
-    or ``BrokenPdf``.
-    """
-    if not MIN_DPI <= dpi <= MAX_DPI:
-        raise ValueError(f"dpi must be between {MIN_DPI} and {MAX_DPI}")
+def _decode_range(data: bytes, start: int, stop: int, dpi: int) -> list[DecodedTicket]:
+    """Pages ``start`` to ``stop - 1`` of ``data``, decoded in this process."""
     with PDFIUM_LOCK:
         document = open_document(data)
         try:
-            return [_decode_page(document, i, dpi) for i in range(len(document))]
+            return [_decode_page(document, i, dpi) for i in range(start, min(stop, len(document)))]
         except pdfium.PdfiumError as exc:
             raise BrokenPdf() from exc
         finally:
             document.close()
+
+
+def _page_count(data: bytes) -> int:
+    with PDFIUM_LOCK:
+        document = open_document(data)
+        try:
+            return len(document)
+        finally:
+            document.close()
+
+
+def decode_pdf(data: bytes, dpi: int = 200, *, workers: int | None = None) -> list[DecodedTicket]:
+    """One documented ticket object per page of the PDF ``data``.
+
+    ``dpi`` is the resolution barcodes are read at (72-600; 200 reads
+    every symbol this package draws). ``workers`` is how many processes
+    decode a long document (default: ``TICKETSIM_DECODE_WORKERS``, else
+    every core; 1 decodes in this process). Safe to call from several
+    threads at once. Raises ``NotAPdf``, ``EncryptedPdf``, ``BrokenPdf``
+    or ``TooLarge``.
+    """
+    if not MIN_DPI <= dpi <= MAX_DPI:
+        raise ValueError(f"dpi must be between {MIN_DPI} and {MAX_DPI}")
+    data = bytes(data) if isinstance(data, bytearray) else data
+    pages = _page_count(data)
+    if pages > MAX_PAGES:
+        raise TooLarge(f"The PDF has {pages} pages; the decoder reads at most {MAX_PAGES}")
+    count = pool.worker_count(workers)
+    ranges = pool.plan(pages, count)
+    if len(ranges) == 1:
+        return _decode_range(data, 0, pages, dpi)
+    for _attempt in range(2):  # another caller's PDF may have broken the shared pool
+        try:
+            return pool.run_ranges(_decode_range, data, ranges, dpi, count)
+        except BrokenProcessPool:
+            continue
+    raise BrokenPdf("The PDF made the PDF engine crash")

@@ -1,0 +1,56 @@
+"""Decoding on several processes gives what one process gives, from any thread."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from simulator.pdf import pool
+from simulator.pdf.decode import decode_pdf
+from simulator.pdf.render import render_tickets
+from simulator.pdf.synth import TicketFactory
+
+
+@pytest.fixture(scope="module")
+def document() -> bytes:
+    factory = TicketFactory(99)
+    return render_tickets([factory.ticket() for _ in range(2 * pool.MIN_PAGES_PER_TASK + 3)])
+
+
+def test_plan_keeps_small_documents_in_process() -> None:
+    assert pool.plan(5, 8) == [range(5)]
+    assert pool.plan(500, 1) == [range(500)]
+
+
+def test_plan_covers_every_page_once() -> None:
+    for pages in (16, 17, 200, 999):
+        ranges = pool.plan(pages, 2)
+        assert len(ranges) > 1
+        assert [i for r in ranges for i in r] == list(range(pages))
+        assert all(len(r) >= pool.MIN_PAGES_PER_TASK for r in ranges)
+
+
+def test_worker_count_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(pool.ENV_WORKERS, "1")
+    assert pool.worker_count() == 1
+    assert pool.worker_count(3) == 3
+    monkeypatch.setenv(pool.ENV_WORKERS, "many")
+    with pytest.raises(ValueError, match=pool.ENV_WORKERS):
+        pool.worker_count()
+    monkeypatch.delenv(pool.ENV_WORKERS)
+    assert pool.worker_count() >= 1
+
+
+def test_processes_and_threads_agree_with_one_process(document: bytes) -> None:
+    alone = decode_pdf(document, workers=1)
+    assert [t.page_number for t in alone] == list(range(1, len(alone) + 1))
+    with ThreadPoolExecutor(3) as threads:
+        results = list(threads.map(lambda _: decode_pdf(document, workers=2), range(3)))
+    assert all(result == alone for result in results)
+
+
+def test_the_pool_restarts_after_shutdown(document: bytes) -> None:
+    first = decode_pdf(document, workers=2)
+    pool.shutdown()
+    assert decode_pdf(document, workers=2) == first
