@@ -1,8 +1,9 @@
 """Decode any PDF into the documented ticket objects, one per page.
 
-For each page: text runs and their boxes come from PDFium (fast, ~1 ms);
+For each page: phrases and their boxes come from PDFium's character boxes
+(:mod:`simulator.pdf.text`, ~1 ms);
 the producer is recognised by its brand mark; fields are read by their
-labels, whatever the layout (:mod:`simulator.pdf.fields`); disclosures are
+labels and by layout, whatever the producer (:mod:`simulator.pdf.fields`); disclosures are
 looked up in the table (:mod:`simulator.pdf.disclosures`) among the runs
 that are not field labels or values; barcodes are read by zxing-cpp from
 the page rendered at ``dpi`` (:mod:`simulator.pdf.scan`).
@@ -32,31 +33,12 @@ from simulator.pdf.fields import Segment, extract_fields
 from simulator.pdf.model import DecodedTicket, Disclosure, format_datetime
 from simulator.pdf.producers import detect_producer
 from simulator.pdf.scan import scan_page
+from simulator.pdf.text import page_segments
 
 __all__ = ["decode_pdf", "page_segments"]
 
 MIN_DPI, MAX_DPI = 72, 600
 MAX_PAGES = 5000  # a longer document is refused rather than keeping a job busy for minutes
-
-
-def page_segments(textpage: pdfium.PdfTextPage) -> list[Segment]:
-    """The page's text runs in reading order (top to bottom, left to right)."""
-    runs: list[Segment] = []
-    for i in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(i)
-        text = " ".join(textpage.get_text_bounded(left, bottom, right, top).split())
-        if text:
-            runs.append(Segment(text, left, bottom, right, top))
-    runs.sort(key=lambda s: -s.middle)
-    ordered: list[Segment] = []
-    line: list[Segment] = []
-    for run in runs:
-        if line and abs(line[0].middle - run.middle) > 0.35 * max(line[0].height, run.height, 1):
-            ordered.extend(sorted(line, key=lambda s: s.left))
-            line = []
-        line.append(run)
-    ordered.extend(sorted(line, key=lambda s: s.left))
-    return ordered
 
 
 def _disclosures(segments: list[Segment], used: set[int]) -> list[Disclosure]:
@@ -99,7 +81,8 @@ def _decode_page(document: pdfium.PdfDocument, index: int, dpi: int) -> DecodedT
         order_date=_date(values.get("order_date")),
         order_id=values.get("order_id"),
         event_name=values.get("event_name"),
-        event_date=_date(values.get("event_date"), values.get("event_time")),
+        event_date=_date(values.get("event_date"), values.get("event_time"))
+        or _date(values.get("event_time")),
         venue_name=values.get("venue_name"),
         section=values.get("section"),
         row=values.get("row"),
