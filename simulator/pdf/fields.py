@@ -107,9 +107,12 @@ def _next_label(text: str, current: str) -> int | None:
 
 
 def _portal(label: str, value: str) -> str:
-    """``GATE`` over ``A`` reads as ``Gate A``, as the documented example has it."""
+    """``GATE`` over ``A`` reads as ``Gate A``, as the documented example has it.
+
+    A value of several words (``North Entrance``, ``Gate B``) is kept as printed.
+    """
     word = _PORTAL_WORD.fullmatch(_clean(label).rstrip(":# "))
-    if word and not _PORTAL_WORD.search(value):
+    if word and len(value.split()) == 1:
         return f"{word.group(0).capitalize()} {value}"
     return value
 

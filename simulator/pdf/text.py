@@ -26,6 +26,7 @@ __all__ = ["Segment", "page_segments"]
 
 _EM = 1.12  # a font's line height (ascent to descent) in ems, roughly
 _TYPED_GAP = 1.2  # ems: one typed space wider than this is a tab stop, not a space
+_SIZE_RATIO = 1.5  # words placed apart in type this different are apart, however close
 _PLACED_GAP = 0.5  # ems: words placed apart (no typed space) further are apart
 _SAME_LINE = 0.35  # of the taller height: middles closer are on one line
 
@@ -124,7 +125,8 @@ def _joins(previous: _Word, word: _Word) -> bool:
     gap = word.box.left - previous.box.right
     if word.seq == previous.seq + 1 and word.spaces_before >= 1:  # typed in one string
         return word.spaces_before == 1 and gap <= _TYPED_GAP * em
-    return gap <= _PLACED_GAP * em
+    small, large = sorted((previous.box.height, word.box.height))
+    return gap <= _PLACED_GAP * em and large <= _SIZE_RATIO * small
 
 
 def _phrases(line: list[_Word]) -> list[Segment]:
