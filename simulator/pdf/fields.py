@@ -165,7 +165,10 @@ def _inline(text: str, order: int, found: _Candidates) -> bool:
 
 
 def _neighbour(index: int, segments: Sequence[Segment], labels: Sequence[str | None]) -> int | None:
-    """The segment holding the value of label ``index``: right of it, else below."""
+    """The segment holding the value of label ``index``: right of it, else below.
+
+    Below first when the label stands in a row of labels (column headers).
+    """
     label = segments[index]
     reach = max(10 * label.height, 160.0)  # two-column tables leave wide gaps
     right: int | None = None
@@ -186,6 +189,14 @@ def _neighbour(index: int, segments: Sequence[Segment], labels: Sequence[str | N
             key = (drop, abs(s.left - label.left))
             if below is None or key < below_key:
                 below, below_key = i, key
+    header_row = any(
+        labels[i] is not None
+        and i != index
+        and abs(s.middle - label.middle) <= 0.35 * max(label.height, s.height, 1.0)
+        for i, s in enumerate(segments)
+    )
+    if below is not None and labels[below] is None and (header_row or right is None):
+        return below  # in a row of labels (stacked columns) values are below
     if right is not None and labels[right] is None:
         return right
     return below if below is not None and labels[below] is None else None
