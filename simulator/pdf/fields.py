@@ -151,7 +151,9 @@ def _inline(text: str, order: int, found: _Candidates) -> bool:
     m = LABEL_AT.match(text)
     if m is not None and _starts_value(m["label"], text[m.end() :], None):
         rest = text[m.end() :].lstrip()
-        bare = not rest.startswith(":") and not m["label"].endswith(("#", "."))
+        bare = not (
+            rest.startswith(":") or m["label"].endswith(("#", ".")) or is_strong(m["label"])
+        )
         name = field_of(m["label"])
         if _take(name, m["label"], rest.lstrip(": "), _BARE if bare else _SURE, order, found):
             return True
