@@ -166,23 +166,44 @@ def _inline(text: str, order: int, found: _Candidates) -> bool:
     return False
 
 
-def _neighbour(index: int, segments: Sequence[Segment], labels: Sequence[str | None]) -> int | None:
+@dataclass(frozen=True, slots=True)
+class _Box:
+    """A segment's geometry, computed once per page."""
+
+    left: float
+    right: float
+    bottom: float
+    top: float
+    middle: float
+    height: float
+
+
+def _boxes(segments: Sequence[Segment]) -> list[_Box]:
+    return [
+        _Box(s.left, s.right, s.bottom, s.top, (s.top + s.bottom) / 2, s.top - s.bottom)
+        for s in segments
+    ]
+
+
+def _neighbour(index: int, boxes: Sequence[_Box], labels: Sequence[str | None]) -> int | None:
     """The segment holding the value of label ``index``: right of it, else below.
 
     Below first when the label stands in a row of labels (column headers).
     """
-    label = segments[index]
+    label = boxes[index]
     reach = max(10 * label.height, 160.0)  # two-column tables leave wide gaps
     right: int | None = None
     below: int | None = None
     below_key = (0.0, 0.0)
-    for i, s in enumerate(segments):
+    header_row = False
+    for i, s in enumerate(boxes):
         if i == index:
             continue
         drop = label.bottom - s.top  # how far below the label s starts
         if abs(s.middle - label.middle) <= 0.35 * max(label.height, s.height, 1.0):
+            header_row = header_row or labels[i] is not None
             if 0 <= s.left - label.right + 1 <= reach + 1 and (
-                right is None or s.left < segments[right].left
+                right is None or s.left < boxes[right].left
             ):
                 right = i
         elif -0.3 * label.height <= drop <= 1.2 * max(label.height, s.height) + 4 and (
@@ -191,12 +212,6 @@ def _neighbour(index: int, segments: Sequence[Segment], labels: Sequence[str | N
             key = (drop, abs(s.left - label.left))
             if below is None or key < below_key:
                 below, below_key = i, key
-    header_row = any(
-        labels[i] is not None
-        and i != index
-        and abs(s.middle - label.middle) <= 0.35 * max(label.height, s.height, 1.0)
-        for i, s in enumerate(segments)
-    )
     if below is not None and labels[below] is None and (header_row or right is None):
         return below  # in a row of labels (stacked columns) values are below
     if right is not None and labels[right] is None:
@@ -215,12 +230,13 @@ def extract_fields(segments: Sequence[Segment]) -> Extraction:
     found = _Candidates()
     result = Extraction()
     claimed: set[int] = set()
+    boxes = _boxes(segments)
     for i, segment in enumerate(segments):
         name = labels[i]
         if name is None:
             continue
         result.used.add(i)
-        j = _neighbour(i, segments, labels)
+        j = _neighbour(i, boxes, labels)
         if j is not None and j not in claimed:
             claimed.add(j)
             result.used.add(j)

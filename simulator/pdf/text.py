@@ -67,6 +67,8 @@ class _Word:
     box: Segment
     seq: int
     spaces_before: int  # typed spaces since the previous word; -1: none, or a jump
+    middle: float
+    height: float
 
 
 def _words(textpage: pdfium.PdfTextPage) -> list[_Word]:
@@ -84,7 +86,15 @@ def _words(textpage: pdfium.PdfTextPage) -> list[_Word]:
         nonlocal spaces, broken
         if chars:
             segment = Segment("".join(chars), left, bottom, right, top)
-            words.append(_Word(segment, len(words), -1 if broken else spaces))
+            words.append(
+                _Word(
+                    segment,
+                    len(words),
+                    -1 if broken else spaces,
+                    (top + bottom) / 2,
+                    top - bottom,
+                )
+            )
             chars.clear()
             spaces, broken = 0, False
 
@@ -121,11 +131,11 @@ def _words(textpage: pdfium.PdfTextPage) -> list[_Word]:
 
 def _joins(previous: _Word, word: _Word) -> bool:
     """Whether ``word`` continues the phrase that ends with ``previous``."""
-    em = max(previous.box.height, word.box.height, 1.0) / _EM
+    em = max(previous.height, word.height, 1.0) / _EM
     gap = word.box.left - previous.box.right
     if word.seq == previous.seq + 1 and word.spaces_before >= 1:  # typed in one string
         return word.spaces_before == 1 and gap <= _TYPED_GAP * em
-    small, large = sorted((previous.box.height, word.box.height))
+    small, large = sorted((previous.height, word.height))
     return gap <= _PLACED_GAP * em and large <= _SIZE_RATIO * small
 
 
@@ -152,12 +162,12 @@ def _phrases(line: list[_Word]) -> list[Segment]:
 
 def page_segments(textpage: pdfium.PdfTextPage) -> list[Segment]:
     """The page's phrases in reading order (top to bottom, left to right)."""
-    words = sorted(_words(textpage), key=lambda w: -w.box.middle)
+    words = sorted(_words(textpage), key=lambda w: -w.middle)
     ordered: list[Segment] = []
     line: list[_Word] = []
     for word in words:
-        if line and abs(line[0].box.middle - word.box.middle) > _SAME_LINE * max(
-            line[0].box.height, word.box.height, 1.0
+        if line and abs(line[0].middle - word.middle) > _SAME_LINE * max(
+            line[0].height, word.height, 1.0
         ):
             ordered.extend(_phrases(sorted(line, key=lambda w: w.box.left)))
             line = []
