@@ -39,6 +39,7 @@ __all__ = ["decode_pdf", "page_segments"]
 
 MIN_DPI, MAX_DPI = 72, 600
 MAX_PAGES = 5000  # a longer document is refused rather than keeping a job busy for minutes
+TIMEOUT_BASE, TIMEOUT_PER_PAGE = 30.0, 1.0  # seconds; far above the ~5 ms a page takes
 
 
 def _disclosures(segments: list[Segment], used: set[int]) -> list[Disclosure]:
@@ -136,7 +137,10 @@ def decode_pdf(data: bytes, dpi: int = 200, *, workers: int | None = None) -> li
         return _decode_range(data, 0, pages, dpi)
     for _attempt in range(2):  # another caller's PDF may have broken the shared pool
         try:
-            return pool.run_ranges(_decode_range, data, ranges, dpi, count)
+            timeout = TIMEOUT_BASE + TIMEOUT_PER_PAGE * pages
+            return pool.run_ranges(_decode_range, data, ranges, dpi, count, timeout)
         except BrokenProcessPool:
             continue
+        except TimeoutError:
+            raise BrokenPdf("The PDF took too long to decode") from None
     raise BrokenPdf("The PDF made the PDF engine crash")

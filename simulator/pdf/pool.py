@@ -12,7 +12,8 @@ PDFium. The pool is
   forked;
 * shared by all threads: ``submit`` is thread-safe and creation is locked;
 * replaced when a worker dies (a PDF that crashes PDFium fails, the next
-  document gets a fresh pool);
+  document gets a fresh pool) or is stuck past the document's time limit
+  (its workers are killed);
 * shut down at interpreter exit.
 
 Small documents are not worth the round trip and stay in the caller's
@@ -26,8 +27,10 @@ import math
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
@@ -86,12 +89,19 @@ def _get(workers: int) -> ProcessPoolExecutor:
         return _executor
 
 
-def _discard(broken: ProcessPoolExecutor) -> None:
-    """Forget ``broken`` so that the next call starts a fresh pool."""
+def _discard(broken: ProcessPoolExecutor, *, kill: bool = False) -> None:
+    """Forget ``broken`` so that the next call starts a fresh pool.
+
+    ``kill`` also ends its worker processes (a worker stuck on a page).
+    """
     global _executor
     with _lock:
         if _executor is broken:
             _executor = None
+    if kill:
+        processes = getattr(broken, "_processes", None) or {}
+        for process in list(processes.values()):
+            process.kill()
     broken.shutdown(wait=False, cancel_futures=True)
 
 
@@ -113,12 +123,15 @@ def run_ranges(
     ranges: Sequence[range],
     dpi: int,
     workers: int,
+    timeout: float,
 ) -> list[T]:
     """``fn(data, start, stop, dpi)`` for every range in worker processes, concatenated.
 
     ``fn`` must be a module-level function. Raises ``BrokenProcessPool``
-    when a worker died on this document (the pool is replaced for the
-    next call); any exception ``fn`` raises is re-raised here.
+    when a worker died on this document, ``TimeoutError`` when the ranges
+    took more than ``timeout`` seconds (the workers are killed); the pool
+    is replaced for the next call either way. Any exception ``fn`` raises
+    is re-raised here.
     """
     executor = _get(workers)
     try:
@@ -128,8 +141,16 @@ def run_ranges(
     except BrokenProcessPool:
         _discard(executor)
         raise
+    deadline = time.monotonic() + timeout
     try:
-        return [item for future in futures for item in future.result()]
+        return [
+            item
+            for future in futures
+            for item in future.result(max(0.0, deadline - time.monotonic()))
+        ]
+    except FutureTimeout:
+        _discard(executor, kill=True)
+        raise TimeoutError(f"decoding took more than {timeout:.0f} s") from None
     except BrokenProcessPool:
         _discard(executor)
         raise

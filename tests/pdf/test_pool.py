@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
@@ -54,3 +57,24 @@ def test_the_pool_restarts_after_shutdown(document: bytes) -> None:
     first = decode_pdf(document, workers=2)
     pool.shutdown()
     assert decode_pdf(document, workers=2) == first
+
+
+def _dies(data: bytes, start: int, stop: int, dpi: int) -> list[int]:
+    os._exit(3)
+
+
+def _hangs(data: bytes, start: int, stop: int, dpi: int) -> list[int]:
+    threading.Event().wait()
+    return []
+
+
+def test_a_worker_that_dies_breaks_only_its_call(document: bytes) -> None:
+    with pytest.raises(BrokenProcessPool):
+        pool.run_ranges(_dies, b"", [range(0, 1), range(1, 2)], 200, 2, 60.0)
+    assert decode_pdf(document, workers=2) == decode_pdf(document, workers=1)
+
+
+def test_a_stuck_worker_is_killed_at_the_time_limit(document: bytes) -> None:
+    with pytest.raises(TimeoutError):
+        pool.run_ranges(_hangs, b"", [range(0, 1), range(1, 2)], 200, 2, 0.0)
+    assert decode_pdf(document, workers=2) == decode_pdf(document, workers=1)
