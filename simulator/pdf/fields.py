@@ -93,8 +93,8 @@ def _starts_value(wording: str, after: str, current: str | None) -> bool:
     name = field_of(wording)
     if is_strong(wording):
         return name != current
-    if name in SEAT_FIELDS and name != "portal" and current in SEAT_FIELDS and name != current:
-        return _seat_like(rest.split()[0])
+    if name in SEAT_FIELDS and current in SEAT_FIELDS and name != current and current != "portal":
+        return _seat_like(rest.split()[0])  # "SEAT 7 GATE 4"; not "Enter via Gate B"
     return False
 
 

@@ -11,8 +11,9 @@ After the labelled fields are read, the phrases left over are examined:
   venue (a venue word such as Arena, Stadium, Theatre, Park; or a trailing
   ``City, ST``). A trailing ``, City, ST`` or `` - City, ST`` is not part
   of the venue name and is left out;
-* event date: the first phrase that is essentially a date and time (the
-  order date always comes with a label on real tickets).
+* event date: the first phrase that is essentially a date, with a time
+  printed apart beside or under it (the order date always comes with a
+  label on real tickets).
 
 Labelled values always win over these (see :mod:`simulator.pdf.fields`).
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 
-from simulator.pdf.dates import parse_datetime
+from simulator.pdf.dates import parse_datetime, parse_time
 from simulator.pdf.producers import detect_producer
 from simulator.pdf.text import Segment
 from simulator.pdf.vocab import LABEL_AT, label_of
@@ -127,5 +128,24 @@ def unlabelled_fields(
     if "event_date" not in labelled:
         date = next((i for i in free if _is_date(segments[i].text)), None)
         if date is not None:
-            found["event_date"] = (date, segments[date].text)
+            found["event_date"] = (date, _with_time(segments, free, date))
     return found
+
+
+def _with_time(segments: Sequence[Segment], free: list[int], date: int) -> str:
+    """The date phrase, followed by a time printed apart just after it (``8:00 PM``)."""
+    text = segments[date].text
+    if parse_time(text) is not None:
+        return text
+    box = segments[date]
+    for i in free:
+        s = segments[i]
+        beside = abs(s.middle - box.middle) <= 0.35 * box.height and s.left >= box.right
+        under = 0 <= box.bottom - s.top <= 1.5 * box.height and abs(s.left - box.left) <= 4
+        if (beside or under) and _is_time(s.text):
+            return f"{text} {s.text}"
+    return text
+
+
+def _is_time(text: str) -> bool:
+    return len(text.split()) <= 3 and parse_time(text) is not None and parse_datetime(text) is None

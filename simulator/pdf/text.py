@@ -25,7 +25,8 @@ import pypdfium2.raw as pdfium_c
 __all__ = ["Segment", "page_segments"]
 
 _EM = 1.12  # a font's line height (ascent to descent) in ems, roughly
-_TYPED_GAP = 1.2  # ems: one typed space wider than this is a tab stop, not a space
+_TYPED_GAP = 0.7  # ems: a typed space wider than this is column padding (PDFium may
+# report several typed spaces as one); a Courier space is 0.6 em, others ~0.25
 _SIZE_RATIO = 1.5  # words placed apart in type this different are apart, however close
 _PLACED_GAP = 0.5  # ems: words placed apart (no typed space) further are apart
 _SAME_LINE = 0.35  # of the taller height: middles closer are on one line
