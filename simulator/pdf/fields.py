@@ -40,7 +40,7 @@ _DATEISH = re.compile(
 )
 
 # How sure a reading is: a separate label or a colon, a bare word, the layout.
-_SURE, _BARE, LAYOUT = 3, 2, 1
+_SURE, _BARE, _LAYOUT = 3, 2, 1
 
 
 def _clean(text: str) -> str:
@@ -247,7 +247,7 @@ def extract_fields(segments: Sequence[Segment]) -> Extraction:
     for _rank, index, _text in found.best.values():
         result.used.add(index)  # the phrase that gave a value is no disclosure
     for name, (index, text) in unlabelled_fields(segments, result.used, found.best).items():
-        found.offer(name, LAYOUT, index, text)
+        found.offer(name, _LAYOUT, index, text)
         result.used.add(index)
     result.values = {name: text for name, (_, _, text) in found.best.items()}
     return result
