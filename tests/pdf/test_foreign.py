@@ -118,3 +118,13 @@ def test_labels_stacked_over_values_in_courier() -> None:
         "order_id": "55-10293/NY",
         "buyer_name": "Jane Roe",
     }
+
+
+def test_producer_from_domains_and_legal_lines() -> None:
+    from simulator.pdf.producers import detect_producer
+
+    assert detect_producer(["© 2026 Live Nation Entertainment, Inc."]) == "Ticketmaster"
+    assert detect_producer(["Manage tickets at axs.com"]) == "AXS"
+    assert detect_producer(["Open mlb.com/ballpark on your phone"]) == "MLB Ballpark"
+    assert detect_producer(["Buy tickets at eventbrite.com"]) == "Eventbrite"
+    assert detect_producer(["Jazz on the Lawn", "Riverside Park"]) is None
