@@ -98,10 +98,16 @@ def _decode_range(data: bytes, start: int, stop: int, dpi: int) -> list[DecodedT
     """Pages ``start`` to ``stop - 1`` of ``data``, decoded in this process."""
     with PDFIUM_LOCK:
         document = open_document(data)
+        tickets: list[DecodedTicket] = []
         try:
-            return [_decode_page(document, i, dpi) for i in range(start, min(stop, len(document)))]
-        except pdfium.PdfiumError as exc:
-            raise BrokenPdf() from exc
+            for i in range(start, min(stop, len(document))):
+                try:
+                    tickets.append(_decode_page(document, i, dpi))
+                except (pdfium.PdfiumError, ValueError, OSError) as exc:
+                    raise BrokenPdf(
+                        f"Page {i + 1} of the PDF is damaged and cannot be read"
+                    ) from exc
+            return tickets
         finally:
             document.close()
 
