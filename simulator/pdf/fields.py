@@ -33,6 +33,7 @@ __all__ = ["LABELS", "Extraction", "Segment", "extract_fields", "label_of"]
 
 _PORTAL_WORD = re.compile(r"gate|portal|door", re.IGNORECASE)
 _ID_FIELDS = ("order_id", "buyer_id")
+_PARTICLES = {"de", "da", "del", "della", "der", "van", "von", "la", "le", "du", "bin", "al", "y"}
 _DATE_FIELDS = ("order_date", "event_date", "event_time")
 _DATEISH = re.compile(
     r"\d|\b(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
@@ -117,25 +118,44 @@ def _portal(label: str, value: str) -> str:
     return value
 
 
+def _name_like(value: str) -> bool:
+    """Whether ``value`` reads as a person's name (``Jane Roe``), not a sentence."""
+    words = value.split()
+    return 0 < len(words) <= 5 and all(
+        w[0].isupper() or not w[0].isalpha() or w.lower() in _PARTICLES for w in words
+    )
+
+
 def _bare_ok(name: str, wording: str, value: str) -> bool:
-    """Whether a value after a label with no colon is believable."""
-    if is_strong(wording):
-        return True
+    """Whether a value after a label with no colon is believable.
+
+    A strong label (``Purchased by``) needs a value of the field's shape
+    (legal lines say "Ticket holder assumes all risks"); a weak one is only
+    believed for seats, ids and dates.
+    """
     if name in SEAT_FIELDS:
-        return _seat_like(value)
+        strong_portal = name == "portal" and is_strong(wording) and len(value.split()) <= 4
+        return strong_portal or _seat_like(value)
     if name in _ID_FIELDS:
-        return len(value.split()) == 1 and any(ch.isdigit() for ch in value)
+        return len(value.split()) <= 2 and any(ch.isdigit() for ch in value)
     if name in _DATE_FIELDS:
         return bool(_DATEISH.match(value))
-    return False
+    if name == "buyer_name":
+        return is_strong(wording) and _name_like(value)
+    return is_strong(wording) and len(value.split()) <= 8
 
 
-def _take(name: str, label: str, text: str, rank: int, order: int, found: _Candidates) -> bool:
-    """Offer ``text`` (cut at the next label) as ``name``; read what follows the cut."""
+def _take(
+    name: str, label: str, text: str, rank: int, order: int, found: _Candidates, *, bare: bool
+) -> bool:
+    """Offer ``text`` (cut at the next label) as ``name``; read what follows the cut.
+
+    ``bare``: no colon (or ``#``) separates the label from the value.
+    """
     cut = _next_label(text, name)
     value, remainder = (text[:cut], text[cut:]) if cut is not None else (text, "")
     value = _clean(value)
-    if rank == _BARE and not _bare_ok(name, label, value):
+    if bare and not _bare_ok(name, label, value):
         return False
     if name == "portal":
         value = _portal(label, value)
@@ -151,11 +171,10 @@ def _inline(text: str, order: int, found: _Candidates) -> bool:
     m = LABEL_AT.match(text)
     if m is not None and _starts_value(m["label"], text[m.end() :], None):
         rest = text[m.end() :].lstrip()
-        bare = not (
-            rest.startswith(":") or m["label"].endswith(("#", ".")) or is_strong(m["label"])
-        )
+        bare = not (rest.startswith(":") or m["label"].endswith(("#", ".")))
+        rank = _BARE if bare and not is_strong(m["label"]) else _SURE
         name = field_of(m["label"])
-        if _take(name, m["label"], rest.lstrip(": "), _BARE if bare else _SURE, order, found):
+        if _take(name, m["label"], rest.lstrip(": "), rank, order, found, bare=bare):
             return True
     if ":" not in text[1:]:
         return False
@@ -240,7 +259,7 @@ def extract_fields(segments: Sequence[Segment]) -> Extraction:
         if j is not None and j not in claimed:
             claimed.add(j)
             result.used.add(j)
-            _take(name, segment.text, segments[j].text, _SURE, i, found)
+            _take(name, segment.text, segments[j].text, _SURE, i, found, bare=False)
     for i, segment in enumerate(segments):
         if labels[i] is None and i not in claimed:
             _inline(segment.text, i, found)

@@ -128,3 +128,12 @@ def test_headline_venue_and_date_without_labels() -> None:
 def test_no_headline_when_nothing_stands_out() -> None:
     page = [seg("Quarterly report", 40, 700), seg("Revenue grew", 40, 680)]
     assert extract_fields(page).values == {}
+
+
+def test_legal_lines_are_not_values_of_strong_labels() -> None:
+    page = [
+        seg("Ticket holder assumes all risks incidental to the event.", 40, 700),
+        seg("Order number required for refunds", 40, 680),
+        seg("Ticket Holder: Ana de la Cruz", 40, 660),
+    ]
+    assert extract_fields(page).values == {"buyer_name": "Ana de la Cruz"}
