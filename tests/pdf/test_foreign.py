@@ -128,3 +128,10 @@ def test_producer_from_domains_and_legal_lines() -> None:
     assert detect_producer(["Open mlb.com/ballpark on your phone"]) == "MLB Ballpark"
     assert detect_producer(["Buy tickets at eventbrite.com"]) == "Eventbrite"
     assert detect_producer(["Jazz on the Lawn", "Riverside Park"]) is None
+
+
+def test_code_128_starting_with_99_keeps_its_digits() -> None:
+    def draw(c: Canvas) -> None:
+        draw_barcodes(c, [Barcode("99tF9A2NJF64nUBFbDcuJ", "CODE_128")], 40, 700, max_width=400)
+
+    assert _decode(draw)["barcodes"] == [{"data": "99tF9A2NJF64nUBFbDcuJ", "type": "CODE_128"}]
