@@ -141,12 +141,13 @@ def decode_pdf(data: bytes, dpi: int = 200, *, workers: int | None = None) -> li
     ranges = pool.plan(pages, count)
     if len(ranges) == 1:
         return _decode_range(data, 0, pages, dpi)
+    timeout = TIMEOUT_BASE + TIMEOUT_PER_PAGE * pages
     for _attempt in range(2):  # another caller's PDF may have broken the shared pool
         try:
-            timeout = TIMEOUT_BASE + TIMEOUT_PER_PAGE * pages
             return pool.run_ranges(_decode_range, data, ranges, dpi, count, timeout)
         except BrokenProcessPool:
-            continue
+            if not pool.usable(count):  # no worker can start here: use this process
+                return _decode_range(data, 0, pages, dpi)
         except TimeoutError:
             raise BrokenPdf("The PDF took too long to decode") from None
     raise BrokenPdf("The PDF made the PDF engine crash")

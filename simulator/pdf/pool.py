@@ -34,7 +34,15 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
-__all__ = ["ENV_WORKERS", "MIN_PAGES_PER_TASK", "plan", "run_ranges", "shutdown", "worker_count"]
+__all__ = [
+    "ENV_WORKERS",
+    "MIN_PAGES_PER_TASK",
+    "plan",
+    "run_ranges",
+    "shutdown",
+    "usable",
+    "worker_count",
+]
 
 T = TypeVar("T")
 
@@ -45,10 +53,16 @@ _TASKS_PER_WORKER = 3  # a few ranges per worker even out slow and fast pages
 _lock = threading.Lock()
 _executor: ProcessPoolExecutor | None = None
 _size = 0
+_cannot_start = False  # workers failed to start even an empty task
 
 
 def worker_count(requested: int | None = None) -> int:
-    """How many processes decode: ``requested``, else the env var, else the cores."""
+    """How many processes decode: ``requested``, else the env var, else the cores.
+
+    1 once workers proved unable to start in this process (see :func:`usable`).
+    """
+    if _cannot_start:
+        return 1
     if requested is None:
         configured = os.environ.get(ENV_WORKERS, "").strip()
         if configured:
@@ -103,6 +117,27 @@ def _discard(broken: ProcessPoolExecutor, *, kill: bool = False) -> None:
         for process in list(processes.values()):
             process.kill()
     broken.shutdown(wait=False, cancel_futures=True)
+
+
+def _noop() -> bool:
+    return True
+
+
+def usable(workers: int) -> bool:
+    """Whether worker processes can start here at all.
+
+    They cannot when the main module cannot be imported again (a script
+    read from stdin, some embedded interpreters); callers then decode in
+    their own process, and :func:`worker_count` says 1 from then on.
+    """
+    global _cannot_start
+    executor = _get(workers)
+    try:
+        return bool(executor.submit(_noop).result())
+    except BrokenProcessPool:
+        _discard(executor)
+        _cannot_start = True
+        return False
 
 
 def shutdown() -> None:

@@ -78,3 +78,15 @@ def test_a_stuck_worker_is_killed_at_the_time_limit(document: bytes) -> None:
     with pytest.raises(TimeoutError):
         pool.run_ranges(_hangs, b"", [range(0, 1), range(1, 2)], 200, 2, 0.0)
     assert decode_pdf(document, workers=2) == decode_pdf(document, workers=1)
+
+
+def test_without_startable_workers_decoding_stays_in_process(
+    document: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> list[int]:
+        raise BrokenProcessPool("main module cannot be imported")
+
+    expected = decode_pdf(document, workers=1)
+    monkeypatch.setattr(pool, "run_ranges", broken)
+    monkeypatch.setattr(pool, "usable", lambda workers: False)
+    assert decode_pdf(document, workers=2) == expected
