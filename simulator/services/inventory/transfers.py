@@ -24,7 +24,7 @@ from simulator.services.inventory.mapping import (
     map_tickets,
 )
 from simulator.services.inventory.states import REQUEST, STATUS_CODES, TRANSFER, Status
-from simulator.services.inventory.steps import apply_due
+from simulator.services.inventory.steps import apply_due, durations_for
 from simulator.services.inventory.tables import (
     inventory_tickets,
     inventory_transfers,
@@ -80,6 +80,7 @@ def create_transfer(conn: Connection, now: datetime, user_id: int, order: Transf
                     durations: dict[str, Any]) -> dict[str, Any]:
     """Start a transfer: one PENDING request per primary account of the mapped tickets."""
     apply_due(conn, now)
+    durations = durations_for(order.recipient_email, durations)
     groups, mapping_error = _mapping(conn, user_id, order)
     status = TRANSFER.initial(Status.FAILED_MAPPING if mapping_error else Status.PENDING)
     start = queries.naive_utc(now)
