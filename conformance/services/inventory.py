@@ -79,7 +79,10 @@ GROUNDERS: dict[str, Grounder] = {
     "crawl_refresh": _crawl,
 }
 
+_DATES = "400 for a date matching the pattern that does not exist (2019-02-30)"
 REFUSES_VALID_INPUT: dict[str, str] = {
+    "get_tickets": _DATES,
+    "get_transfers": _DATES,
     "map_tickets": "documented 400: a ticket not found (the message is the ticket), or "
                    "already transferred/expired without force",
     "create_transfer": "400 for a ticket naming nothing the simulator knows (only unknown "

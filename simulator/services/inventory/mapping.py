@@ -24,12 +24,12 @@ from sqlalchemy import ColumnElement, Connection, func, select
 
 from simulator.core.errors import BadRequest
 from simulator.services.inventory import queries
+from simulator.services.inventory.steps import apply_due
 from simulator.services.inventory.tables import (
     account_holdings,
     inventory_tickets,
     primary_accounts,
 )
-from simulator.services.inventory.steps import apply_due
 from simulator.services.inventory.tickets import TICKET_ROWS, ticket_view
 
 T = inventory_tickets
@@ -146,8 +146,8 @@ def _barcode_ticket(conn: Connection, user_id: int, wanted: TicketRequest) -> An
                                               T.c.primary_id == primary_id)).first()
     if clash is not None:
         return None
-    values = {name: wanted.strings.get(name, "") for name in ("event", "venue", "section",
-                                                               "row", "seat")}
+    values: dict[str, Any] = {name: wanted.strings.get(name, "")
+                              for name in ("event", "venue", "section", "row", "seat")}
     values |= {"barcode": wanted.strings["barcode"], "local_date": wanted.local_date}
     ticket_id = int(conn.execute(select(func.max(T.c.id))).scalar() or 0) + 1
     conn.execute(T.insert().values(id=ticket_id, user_id=user_id, account_id=account.id,

@@ -89,7 +89,7 @@ def create_transfer(conn: Connection, now: datetime, user_id: int, order: Transf
         marketplace=order.marketplace, recipient_email=order.recipient_email,
         recipient_first_name=order.first_name, recipient_last_name=order.last_name,
         note=order.note, status=status, mapping_error=mapping_error,
-        upload_proof=order.upload_proof)).inserted_primary_key[0]
+        upload_proof=order.upload_proof)).inserted_primary_key[0]  # type: ignore[index]
     due = start + timedelta(seconds=float(durations["verify_start_seconds"]))
     for position, group in enumerate(groups):
         transfer_type = TRANSFER_TYPES.get(group.account_type, group.account_type.lower())
@@ -100,7 +100,7 @@ def create_transfer(conn: Connection, now: datetime, user_id: int, order: Transf
             username=group.username, account_type=group.account_type,
             transfer_type=transfer_type, tradedesk_token=token,
             status=REQUEST.initial(Status.PENDING), due_at=due, durations=durations,
-        )).inserted_primary_key[0]
+        )).inserted_primary_key[0]  # type: ignore[index]
         conn.execute(TT.insert(), [{"request_id": request_id, "ticket_id": row.id}
                                    for row in group.tickets])
     return {"transfer_id": int(transfer_id)}
