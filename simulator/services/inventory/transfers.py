@@ -173,8 +173,8 @@ class TransferFilter:
         if self.date_time_to is not None:
             found.append(X.c.start_time < self.date_time_to)
         if self.account_ids is not None:
-            found.append(exists().where(R.c.transfer_id == X.c.id,
-                                        R.c.account_id.in_(self.account_ids)))
+            found.append(X.c.id.in_(select(R.c.transfer_id).where(
+                R.c.account_id.in_(self.account_ids))))
         on_tickets = ticket_conditions(
             T, date_from=self.event_date_from, date_to=self.event_date_to, venue=self.venue,
             event=self.event, section=self.section, row=self.row, seat=self.seat)
