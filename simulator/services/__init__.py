@@ -24,6 +24,7 @@ SERVICES: tuple[ServiceDef, ...] = _registered(
     "files",
     "sales",
     "pdfs",
+    "inventory",
     "ticket_transfers",
     "broadcast",
     "mpdeleter",
