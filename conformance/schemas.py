@@ -91,9 +91,12 @@ def load(service: ServiceSpec, session: Session) -> Any:
     @schema.hook
     def after_call(context: Any, case: Any, response: Any) -> None:
         operation = by_id.get(_operation_id(case.operation))
-        if operation is not None:
-            session.observations.record(operation, response.status_code,
-                                        case.as_curl_command())
+        if operation is None:
+            return
+        session.observations.record(operation, response.status_code, case.as_curl_command())
+        meta = case.meta
+        if meta is not None and meta.generation.mode is GenerationMode.POSITIVE:
+            session.observations.record_positive(operation, response.status_code)
 
     @schema.hook
     def flatmap_case(context: Any, case: Any) -> Any:
