@@ -24,6 +24,7 @@ from conformance.target import Target, TargetMode, identify, probe_control_plane
 DEFAULT_COVERAGE_REPORT = "var/conformance-coverage.md"
 CONFORMANCE_DIR = Path(__file__).resolve().parent
 VERDICT_MODULE = "test_verdict.py"
+TARGET_MODULE = "test_target.py"
 _WITHHELD_AT_START = pytest.StashKey[tuple[int, int]]()
 
 
@@ -70,6 +71,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     # Self-test only: break the in-process simulator, and run exactly these test ids.
     _add(group, "--inject-fault", default=None, choices=sorted(FAULTS), help=argparse.SUPPRESS)
     _add(group, "--only", action="append", default=[], help=argparse.SUPPRESS)
+    _add(group, "--no-shrink", action="store_true", default=False,
+         help="Report failing examples as found, without shrinking them (faster).")
+    # Self-test only: leave Schemathesis' coverage phase out of nested runs.
+    _add(group, "--no-coverage-phase", action="store_true", default=False, help=argparse.SUPPRESS)
+    # Self-test only: also measure the read-only deployment column of the mutation table.
+    _add(group, "--selftest-full", action="store_true", default=False, help=argparse.SUPPRESS)
 
 
 def _build(config: pytest.Config) -> run.Session:
@@ -79,6 +86,7 @@ def _build(config: pytest.Config) -> run.Session:
         seed=option("--seed"), max_examples=option("--max-examples"),
         services=tuple(s.strip() for s in services.split(",") if s.strip()) if services else None,
         fault=option("--inject-fault"), allow_inconclusive=option("--allow-inconclusive"),
+        shrink=not option("--no-shrink"), coverage_phase=not option("--no-coverage-phase"),
     )
     base_url = option("--base-url")
     data_path = option("--data")
@@ -98,10 +106,10 @@ def _build(config: pytest.Config) -> run.Session:
 
         api_key = api_key or DEFAULT_MARKETPLACE_KEY
         broker_key = broker_key or DEFAULT_BROKER_KEY
-    if not api_key:
+    if not api_key and identification.problem is None:
         raise pytest.UsageError(f"{base_url} is treated as a deployment "
                                 f"({identification.reason}): pass --api-key")
-    target = Target(api_key=api_key, broker_key=broker_key, base_url=base_url,
+    target = Target(api_key=api_key or "", broker_key=broker_key, base_url=base_url,
                     simulator=simulator, allow_writes=option("--allow-writes"),
                     identification=identification)
     if data_path:
@@ -138,6 +146,9 @@ def _short_id(item: pytest.Item) -> str:
 
 def _skip_reason(item: pytest.Item, session: run.Session) -> str | None:
     target = session.target
+    problem = target.identification.problem
+    if problem and item.path.name != TARGET_MODULE:
+        return f"not run against a target the suite could not identify: {problem}"
     for mark in item.iter_markers("service"):
         if not session.selected(mark.args[0]):
             return f"service {mark.args[0]!r} not selected (--service)"

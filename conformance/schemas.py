@@ -52,8 +52,10 @@ def config(session: Session, service: str) -> schemathesis.Config:
         "seed": settings.seed,
         "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large",
                                   "large_base_example"],
-        "generation": {"max-examples": settings.max_examples, "database": "none"},
+        "generation": {"max-examples": settings.max_examples, "database": "none",
+                       "no-shrink": not settings.shrink},
         "operations": tuning,
+        "phases": {"coverage": {"enabled": settings.coverage_phase}},
     })
 
 

@@ -31,6 +31,11 @@ class Settings:
     fault: str | None = None  # self-test only: inject one contract bug in-process
     #: A read-only run without data may end INCONCLUSIVE without failing (exit 0).
     allow_inconclusive: bool = False
+    #: Shrink failing examples to minimal ones (the self-test only needs detection).
+    shrink: bool = True
+    #: Schemathesis' coverage phase (boundary and negative values of every parameter);
+    #: the self-test's nested runs leave it out to stay quick.
+    coverage_phase: bool = True
 
     @property
     def stateful_examples(self) -> int:

@@ -49,6 +49,8 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     allow = AllowIndex()
     for service in simulator.services:
         for mount in service.mounts:
+            if mount.is_control_plane and not config.control:
+                continue
             spec = load_spec(mount.spec, with_security_hooks=True)
             allow.add_spec(mount.base_path, spec)
             app.add_api(

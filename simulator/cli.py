@@ -53,10 +53,12 @@ def main() -> None:
 @click.option("--long-poll-seconds", default=25.0, show_default=True, type=float)
 @click.option("--fetch-allow", default="127.0.0.1,localhost,::1", show_default=True,
               help="Hosts the PDF service may fetch inputs from, comma-separated ('*': any).")
+@click.option("--no-control", is_flag=True,
+              help="Do not serve the control plane /_sim (stand in for a real deployment).")
 @click.option("--log-level", default="warning", show_default=True)
 def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
           validate_responses: bool, long_poll_seconds: float, fetch_allow: str,
-          log_level: str) -> None:
+          no_control: bool, log_level: str) -> None:
     """Serve every API on one port, at the real APIs' paths."""
     import uvicorn
 
@@ -68,11 +70,14 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
     config = SimConfig(db=db, fixtures=fixtures_path, clock=ClockMode(clock),
                        validate_responses=validate_responses, base_url=base_url,
                        long_poll_seconds=long_poll_seconds,
-                       fetch_allow=tuple(h.strip() for h in fetch_allow.split(",") if h.strip()))
+                       fetch_allow=tuple(h.strip() for h in fetch_allow.split(",") if h.strip()),
+                       control=not no_control)
     app = create_app(config)
     click.echo(f"ticketsim serving on {base_url}  (state: {db})")
     for service in SERVICES:
         for mount in service.mounts:
+            if mount.is_control_plane and no_control:
+                continue
             click.echo(f"  {base_url}{mount.base_path:<30} {service.name:<18} "
                        f"ui: {mount.base_path}/ui/")
     click.echo(f"API keys: marketplace {DEFAULT_MARKETPLACE_KEY!r} (every marketplace), "
