@@ -14,6 +14,7 @@ runs one by hand.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ipaddress
 import socket
 import threading
@@ -169,10 +170,8 @@ def main() -> None:
     with Proxy.corrupting(arguments.upstream, arguments.fault) as proxy:
         print(f"proxy on {proxy.url} -> {arguments.upstream} "
               f"({arguments.fault or 'no fault'}); Ctrl-C stops it", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             proxy.thread.join()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

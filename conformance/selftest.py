@@ -32,7 +32,10 @@ from typing import Any
 from conformance import session as run
 from conformance.proxy import free_port, wait_until_listening
 
-__all__ = ["DETECTIONS", "UNSEEABLE", "Detection", "Mode", "Outcomes", "nested_run", "serve"]
+__all__ = [
+    "DETECTIONS", "HOLD", "ORDER", "RELEASE", "ROUNDTRIP", "SCENARIOS", "TARGET", "UNKNOWN_ORDER",
+    "UNSEEABLE", "VERDICT", "Detection", "Mode", "Outcomes", "nested_run", "serve",
+]
 
 HERE = Path(__file__).resolve().parent
 HOLD = "test_stateless.py::test_operation[sales][POST /{marketplace_name}]"
@@ -117,15 +120,18 @@ class Outcomes:
 
     outcome: dict[str, str] = field(default_factory=dict)
     report: dict[str, str] = field(default_factory=dict)
+    skip_reason: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
 
     def add(self, report: Any) -> None:
         parts = report.nodeid.split("::")
         test = "::".join([Path(parts[0]).name, *parts[1:]])
-        if report.failed or test not in self.outcome:
+        if self.outcome.get(test) != "failed" and (report.when == "call" or not report.passed):
             self.outcome[test] = report.outcome
         if report.failed:
             self.report[test] = self.report.get(test, "") + str(report.longrepr)
+        elif report.skipped and isinstance(report.longrepr, tuple):
+            self.skip_reason[test] = str(report.longrepr[2])
 
     def missed(self, detections: tuple[Detection, ...]) -> list[str]:
         """Why each detection that did not happen did not (empty: all detected)."""
@@ -158,6 +164,7 @@ def nested_run(pytester: Any, tests: list[str], *args: str) -> Outcomes:
     for name in [n for n in sys.modules if n.startswith("conformance.test_")]:
         del sys.modules[name]
     files = sorted({str(HERE / test.split("::")[0]) for test in tests})
+    tests = [test for test in tests if "::" in test]  # a bare file name: all its tests
     arguments = [*files, "-p", "no:cacheprovider", "-W", "ignore", "--coverage-report=",
                  "--seed", str(outer.settings.seed), "--max-examples", str(NESTED_EXAMPLES),
                  "--no-shrink", "--no-coverage-phase",

@@ -12,6 +12,7 @@ measured by ``ticketsim conformance --selftest`` (``--selftest-full``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,8 +23,23 @@ import pytest
 from conformance import session as run
 from conformance.data import simulator_defaults
 from conformance.faults import FAULTS
-from conformance.proxy import Proxy
-from conformance.selftest import DETECTIONS, SCENARIOS, UNSEEABLE, Mode, nested_run, serve
+from conformance.policy import SAFE_METHODS
+from conformance.proxy import Forwarder, Proxy
+from conformance.selftest import (
+    DETECTIONS,
+    HOLD,
+    ORDER,
+    RELEASE,
+    ROUNDTRIP,
+    SCENARIOS,
+    TARGET,
+    UNKNOWN_ORDER,
+    UNSEEABLE,
+    VERDICT,
+    Mode,
+    nested_run,
+    serve,
+)
 
 pytest_plugins = ["pytester"]
 
@@ -137,3 +153,100 @@ def test_every_fault_has_a_detector_or_a_reason_in_every_mode() -> None:
     for mode, detections in DETECTIONS.items():
         assert set(detections) | set(UNSEEABLE if mode is Mode.DEPLOYMENT else ()) == set(
             FAULTS), mode
+
+
+# --- the read-only policy, against `ticketsim serve --no-control` standing in for a deployment
+
+
+class Recorder:
+    """ASGI middleware noting every request (method, path, keys sent, body) and its status."""
+
+    def __init__(self, app: Any, keys: set[str]) -> None:
+        self.app = app
+        self.keys = keys
+        self.seen: list[tuple[str, str, bool, bytes, int]] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+
+        async def tap() -> Any:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            return message
+
+        keyed = any(key.encode() in value for _, value in scope["headers"] for key in self.keys)
+        status: list[int] = []
+
+        async def note(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+            await send(message)
+
+        await self.app(scope, tap, note)
+        self.seen.append((scope["method"], scope["path"], keyed, b"".join(chunks), status[0]))
+
+    def keyed_writes(self) -> list[str]:
+        return [f"{method} {path}" for method, path, keyed, _, _ in self.seen
+                if keyed and method not in SAFE_METHODS]
+
+
+@contextlib.contextmanager
+def _recorded(url: str) -> Iterator[tuple[Recorder, str]]:
+    from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
+
+    recorder = Recorder(Forwarder(url), {DEFAULT_MARKETPLACE_KEY, DEFAULT_BROKER_KEY})
+    with Proxy(recorder) as proxy:
+        yield recorder, proxy.url
+
+
+READ_ONLY_TESTS = [HOLD, ORDER, UNKNOWN_ORDER, ROUNDTRIP, TARGET, VERDICT]
+
+
+def test_read_only_run_sends_no_keyed_write_and_reports_withheld_cases_skipped(
+        pytester: pytest.Pytester, deployment_url: str, data_file: Path) -> None:
+    with _recorded(deployment_url) as (recorder, url):
+        outcomes = nested_run(pytester, READ_ONLY_TESTS, *_deployment_args(url, data_file))
+    assert not outcomes.failures(), outcomes.failures()
+    assert not recorder.keyed_writes(), f"sent with credentials: {recorder.keyed_writes()}"
+    assert outcomes.outcome[HOLD] == "skipped", "withheld cases must not count as passed"
+    assert "withheld" in outcomes.skip_reason[HOLD]
+    assert outcomes.outcome[ROUNDTRIP] == "skipped"
+    assert outcomes.outcome[ORDER] == outcomes.outcome[VERDICT] == "passed"
+    assert any(method == "POST" and not keyed for method, _, keyed, _, _ in recorder.seen), (
+        "unauthenticated writes (which can only be refused) should still be sent")
+
+
+def test_read_only_run_without_data_is_inconclusive(pytester: pytest.Pytester,
+                                                    deployment_url: str) -> None:
+    tests = [ORDER, VERDICT]
+    outcomes = nested_run(pytester, tests, *_deployment_args(deployment_url, None))
+    assert outcomes.outcome[VERDICT] == "failed"
+    assert "INCONCLUSIVE" in outcomes.report[VERDICT]
+    allowed = nested_run(pytester, tests, *_deployment_args(deployment_url, None),
+                         "--allow-inconclusive")
+    assert allowed.outcome[VERDICT] == "skipped"
+    assert "INCONCLUSIVE" in allowed.skip_reason[VERDICT]
+
+
+def test_allow_writes_runs_the_write_scenarios_and_cleans_up(
+        pytester: pytest.Pytester, data_file: Path) -> None:
+    with serve("--no-control") as fresh, _recorded(fresh) as (recorder, url):
+        outcomes = nested_run(pytester, [SCENARIOS.rstrip(":")],
+                              *_deployment_args(url, data_file), "--allow-writes")
+    assert not outcomes.failures(), outcomes.failures()
+    ran = [test for test, outcome in outcomes.outcome.items() if outcome == "passed"]
+    assert ROUNDTRIP in ran and RELEASE in ran, outcomes.outcome
+    held, released, invoiced = set(), set(), set()
+    for method, path, _, body, status in recorder.seen:
+        order = json.loads(body or b"{}").get("order_id") if status == 200 else None
+        if method == "POST" and path.endswith("/invoice"):
+            invoiced.add(order)
+        elif method == "POST":
+            held.add(order)
+        elif method == "DELETE":
+            released.add(order)
+    assert held and held - invoiced <= released, (
+        f"holds left behind: {sorted(held - invoiced - released)}")
