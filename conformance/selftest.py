@@ -19,6 +19,7 @@ see, and why.
 from __future__ import annotations
 
 import contextlib
+import copy
 import re
 import subprocess
 import sys
@@ -29,12 +30,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import schemathesis
+
 from conformance import session as run
 from conformance.proxy import free_port, wait_until_listening
+from conformance.target import simulator_app
 
 __all__ = [
     "DETECTIONS", "HOLD", "ORDER", "RELEASE", "ROUNDTRIP", "SCENARIOS", "TARGET", "UNKNOWN_ORDER",
-    "UNSEEABLE", "VERDICT", "Detection", "Mode", "Outcomes", "nested_run", "serve",
+    "UNSEEABLE", "VERDICT", "Detection", "Mode", "Outcomes", "nested_run", "serve", "warm_up",
 ]
 
 HERE = Path(__file__).resolve().parent
@@ -155,10 +159,8 @@ def nested_run(pytester: Any, tests: list[str], *args: str) -> Outcomes:
 
     The suite's test modules read the run's session at import: they are
     imported afresh for the nested run (pytester puts ``sys.modules`` back
-    afterwards), and the outer session is installed again. The simulator must
-    be imported before ``pytester`` is set up (see ``test_selftest.py``): the
-    modules a nested run imports are forgotten, and tables must not be
-    defined twice on the shared metadata.
+    afterwards), and the outer session is installed again. Call
+    :func:`warm_up` before ``pytester`` is set up.
     """
     outer = run.current()
     for name in [n for n in sys.modules if n.startswith("conformance.test_")]:
@@ -178,6 +180,26 @@ def nested_run(pytester: Any, tests: list[str], *args: str) -> Outcomes:
     for report in recorder.getreports("pytest_runtest_logreport"):
         outcomes.add(report)
     return outcomes
+
+
+def warm_up() -> None:
+    """Import, once and before ``pytester`` snapshots ``sys.modules``, what nested runs use.
+
+    ``pytester`` forgets the modules a nested run imported, so each run would
+    import (and assertion-rewrite) them again: seconds each without cached
+    bytecode. Tables must also not be defined twice on the shared metadata.
+    One call through Schemathesis' public API against an in-process
+    simulator imports the simulator, Schemathesis' checks and transports.
+    """
+    from conformance.specs import served
+
+    service = next(s for s in served() if s.product)
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(service.document))
+    schema.app = simulator_app()
+    for result in schema.get_all_operations():
+        with contextlib.suppress(Exception):  # any answer will do: only the imports matter
+            result.ok().Case().call_and_validate()
+        break
 
 
 @contextlib.contextmanager

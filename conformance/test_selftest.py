@@ -39,6 +39,7 @@ from conformance.selftest import (
     Mode,
     nested_run,
     serve,
+    warm_up,
 )
 
 pytest_plugins = ["pytester"]
@@ -63,11 +64,8 @@ def _detectors(mode: Mode) -> list[str]:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _simulator_imported() -> None:
-    """Import the whole simulator before ``pytester`` snapshots ``sys.modules``."""
-    from conformance.target import simulator_app
-
-    simulator_app()
+def _imported() -> None:
+    warm_up()
 
 
 @pytest.fixture(scope="module")
