@@ -128,7 +128,8 @@ def test_detectors_pass_without_a_fault(pytester: pytest.Pytester, request: pyte
     url = _url(mode, request)
     tests = _detectors(mode)
     outcomes = _run(pytester, mode, url, None, data_file, tests)
-    request.node.user_properties.append(("seconds", round(outcomes.seconds, 2)))
+    request.node.user_properties += [("mode", mode.value), ("fault", ""),
+                                     ("seconds", round(outcomes.seconds, 2))]
     assert set(outcomes.outcome) >= set(tests), f"not run: {set(tests) - set(outcomes.outcome)}"
     assert not outcomes.failures(), f"detectors fail even without a fault: {outcomes.failures()}"
 
@@ -138,6 +139,7 @@ def test_detectors_pass_without_a_fault(pytester: pytest.Pytester, request: pyte
 def test_injected_fault_is_reported(pytester: pytest.Pytester, request: pytest.FixtureRequest,
                                     mode: Mode, fault: str, data_file: Path) -> None:
     detections = DETECTIONS[mode].get(fault)
+    request.node.user_properties += [("mode", mode.value), ("fault", fault)]
     if detections is None:
         pytest.skip(f"cannot be seen in {mode} mode: {UNSEEABLE[fault]}")
     url = _url(mode, request)
