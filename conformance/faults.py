@@ -48,7 +48,9 @@ Headers = list[tuple[bytes, bytes]]
 class FaultInjector:
     """ASGI middleware around a target that breaks one documented behaviour."""
 
-    def __init__(self, app: ASGIApp, fault: str) -> None:
+    def __init__(self, app: ASGIApp, fault: str, *, everywhere: bool = False) -> None:
+        """``everywhere``: break the answers of every path, the control plane's included
+        (as a proxy corrupting everything would), not only the product APIs'."""
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
         from conformance.specs import OperationIndex, served
@@ -57,7 +59,8 @@ class FaultInjector:
         self.fault = fault
         self.services = served()
         self.index = OperationIndex(self.services)
-        self.product = tuple(s.base_path for s in self.services if s.product)
+        self.product = ("/",) if everywhere else tuple(
+            s.base_path for s in self.services if s.product)
         self.blocked: set[tuple[str, str, str]] = set()  # (listing, row, seat) released
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

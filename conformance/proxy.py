@@ -137,10 +137,12 @@ class Proxy:
                                        kwargs={"sockets": [self.socket]}, daemon=True)
 
     @classmethod
-    def corrupting(cls, upstream: str, fault: str | None) -> Proxy:
+    def corrupting(cls, upstream: str, fault: str | None, *, everywhere: bool = False) -> Proxy:
         """A proxy to ``upstream`` injecting ``fault`` (None: a faithful proxy)."""
         forwarder: ASGIApp = Forwarder(upstream)
-        return cls(forwarder if fault is None else FaultInjector(forwarder, fault))
+        if fault is None:
+            return cls(forwarder)
+        return cls(FaultInjector(forwarder, fault, everywhere=everywhere))
 
     @property
     def url(self) -> str:
@@ -166,8 +168,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--upstream", required=True, help="loopback URL of the target")
     parser.add_argument("--fault", choices=sorted(FAULTS), help="default: forward faithfully")
+    parser.add_argument("--everywhere", action="store_true",
+                        help="corrupt the control plane's answers too, not only the product's")
     arguments = parser.parse_args()
-    with Proxy.corrupting(arguments.upstream, arguments.fault) as proxy:
+    with Proxy.corrupting(arguments.upstream, arguments.fault,
+                          everywhere=arguments.everywhere) as proxy:
         print(f"proxy on {proxy.url} -> {arguments.upstream} "
               f"({arguments.fault or 'no fault'}); Ctrl-C stops it", flush=True)
         with contextlib.suppress(KeyboardInterrupt):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,19 @@ def test_injected_fault_is_reported(pytester: pytest.Pytester, request: pytest.F
     request.node.user_properties.append(("seconds", round(outcomes.seconds, 2)))
     missed = outcomes.missed(detections)
     assert not missed, f"{FAULTS[fault]}: not reported in {mode} mode:\n" + "\n".join(missed)
+
+
+@pytest.mark.parametrize("fault", ["drop_field", "server_error", "undocumented_status"])
+def test_a_proxy_corrupting_every_answer_fails_the_run(
+        pytester: pytest.Pytester, simulator_url: str, fault: str) -> None:
+    """The issue's story: every 2xx corrupted, the probe's included. Detecting the target
+    must not fall back to a read-only pass: the run fails with the probe's answer."""
+    with Proxy.corrupting(simulator_url, fault, everywhere=True) as proxy:
+        outcomes = nested_run(pytester, [TARGET, ORDER, VERDICT], f"--base-url={proxy.url}",
+                              "--service=sales")
+    assert outcomes.outcome[TARGET] == "failed"
+    assert re.search(r"cannot tell what the target is|simulator's clock", outcomes.report[TARGET])
+    assert "passed" not in outcomes.outcome.values(), outcomes.outcome
 
 
 def test_every_fault_has_a_detector_or_a_reason_in_every_mode() -> None:
