@@ -82,6 +82,17 @@ class ServiceSpec:
                     found[name] = (operation.operation_id, str(link.get("operationId", "")))
         return found
 
+    def unfollowed_links(self, followed: set[str]) -> list[str]:
+        """Declared links no followed transition is named after.
+
+        ``followed`` holds the ids of the transitions that reached a 2xx.
+        Schemathesis names a link's transition ``SOURCE -> [status] Name -> TARGET``
+        (its id format is not a documented API): a link counts as followed
+        when its name is one token of such an id, or the whole id.
+        """
+        tokens = {token for transition in followed for token in transition.split()}
+        return sorted(name for name in self.links() if name not in tokens)
+
     def link_targets(self) -> set[str]:
         return {target for _source, target in self.links().values()}
 
