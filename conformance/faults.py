@@ -21,7 +21,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["FAULTS", "FaultInjector"]
+__all__ = ["FAULTS", "FaultInjector", "read_body"]
 
 FAULTS: dict[str, str] = {
     "drop_field": "every 2xx JSON body of the product APIs loses its first field",
@@ -68,7 +68,7 @@ class FaultInjector:
             await self.app(scope, receive, send)
             return
         path, method = scope["path"], scope["method"]
-        body = await _read_body(receive)
+        body = await read_body(receive)
         control = path == CONTROL_PLANE or path.startswith(CONTROL_PLANE + "/")
         product = path.startswith(self.product)
         if self.fault == "auth_ignored" and product:
@@ -155,7 +155,8 @@ def _headers(headers: Headers, content_type: bytes, length: int) -> Headers:
     return [*kept, (b"content-type", content_type), (b"content-length", str(length).encode())]
 
 
-async def _read_body(receive: Receive) -> bytes:
+async def read_body(receive: Receive) -> bytes:
+    """The whole body of an ASGI request."""
     chunks = []
     while True:
         message = await receive()

@@ -27,7 +27,7 @@ import httpx
 import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from conformance.faults import FAULTS, FaultInjector
+from conformance.faults import FAULTS, FaultInjector, read_body
 
 __all__ = ["Forwarder", "Proxy", "free_port", "wait_until_listening"]
 
@@ -63,12 +63,7 @@ class Forwarder:
             return
         if self._client is None:  # created on the server's event loop
             self._client = httpx.AsyncClient(timeout=60.0)
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await read_body(receive)
         target = self.upstream + scope["raw_path"].decode("latin-1")
         if scope.get("query_string"):
             target += "?" + scope["query_string"].decode("latin-1")

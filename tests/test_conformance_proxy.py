@@ -9,22 +9,18 @@ from typing import Any
 import httpx
 import pytest
 
+from conformance.faults import read_body
 from conformance.proxy import Forwarder, Proxy
 
 
 async def echo(scope: Any, receive: Any, send: Any) -> None:
     """An upstream answering with what it received."""
     if scope["type"] == "lifespan":
-        while (message := await receive())["type"] != "lifespan.shutdown":
+        while (await receive())["type"] != "lifespan.shutdown":
             await send({"type": "lifespan.startup.complete"})
         await send({"type": "lifespan.shutdown.complete"})
         return
-    body = b""
-    while True:
-        message = await receive()
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            break
+    body = await read_body(receive)
     answer = json.dumps({
         "method": scope["method"], "path": scope["raw_path"].decode(),
         "query": scope["query_string"].decode(), "body": body.decode(),
