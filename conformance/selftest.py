@@ -23,6 +23,7 @@ import copy
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -203,19 +204,25 @@ def warm_up() -> None:
 
 @contextlib.contextmanager
 def serve(*options: str) -> Iterator[str]:
-    """``ticketsim serve`` on a free loopback port, in-memory and frozen; yields its URL."""
+    """``ticketsim serve`` on a free loopback port, in-memory and frozen; yields its URL.
+
+    Readiness is a bounded poll of a TCP connect; the process is always killed.
+    """
     port = free_port()
     script = Path(sys.executable).with_name("ticketsim")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "simulator.cli"]
-    process = subprocess.Popen(
-        [*command, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", ":memory:",
-         "--clock", "frozen", *options],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_until_listening(port, timeout=60.0, alive=lambda: process.poll() is None)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.kill()
-        process.wait(timeout=30)
-        if process.stderr is not None:
-            process.stderr.close()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [*command, "serve", "--host", "127.0.0.1", "--port", str(port), "--db", ":memory:",
+             "--clock", "frozen", *options], stdout=log, stderr=subprocess.STDOUT)
+        try:
+            try:
+                wait_until_listening(port, timeout=60.0, alive=lambda: process.poll() is None)
+            except (RuntimeError, TimeoutError) as exc:
+                log.seek(0)
+                raise RuntimeError(f"{exc}:\n{log.read().decode(errors='replace')[-2000:]}"
+                                   ) from None
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.kill()
+            process.wait(timeout=30)
