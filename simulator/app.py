@@ -38,6 +38,8 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     json_operations = JsonOperations()
     for service in simulator.services:
         for mount in service.mounts:
+            if mount.is_control_plane and not config.control:
+                continue
             spec = load_spec(mount.spec, with_security_hooks=True)
             allow.add_spec(mount.base_path, spec)
             json_operations.add_spec(mount.base_path, spec)

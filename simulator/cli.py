@@ -53,6 +53,8 @@ def main() -> None:
 @click.option("--long-poll-seconds", default=25.0, show_default=True, type=float)
 @click.option("--fetch-allow", default="127.0.0.1,localhost,::1", show_default=True,
               help="Hosts the PDF service may fetch inputs from, comma-separated ('*': any).")
+@click.option("--no-control", is_flag=True,
+              help="Do not serve the control plane /_sim (stand in for a real deployment).")
 @click.option("--log-level", default="warning", show_default=True)
 # -- control plane and steering (docs/control.md) --
 @click.option("--journal-size", default=10_000, show_default=True, type=click.IntRange(1),
@@ -65,12 +67,12 @@ def main() -> None:
               help="Allow a non-loopback --host without a control token.")
 def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
           validate_responses: bool, long_poll_seconds: float, fetch_allow: str,
-          log_level: str, journal_size: int, journal_body_bytes: int,
+          no_control: bool, log_level: str, journal_size: int, journal_body_bytes: int,
           control_token: str | None, insecure_control: bool) -> None:
     """Serve every API on one port, at the real APIs' paths."""
     import uvicorn
 
-    refusal = control_exposure(host, control_token, insecure_control)
+    refusal = None if no_control else control_exposure(host, control_token, insecure_control)
     if refusal:
         raise click.UsageError(refusal)
 
@@ -84,11 +86,13 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
                        long_poll_seconds=long_poll_seconds,
                        fetch_allow=tuple(h.strip() for h in fetch_allow.split(",") if h.strip()),
                        journal_size=journal_size, journal_body_bytes=journal_body_bytes,
-                       control_token=control_token or None)
+                       control_token=control_token or None, control=not no_control)
     app = create_app(config)
     click.echo(f"ticketsim serving on {base_url}  (state: {db})")
     for service in SERVICES:
         for mount in service.mounts:
+            if mount.is_control_plane and no_control:
+                continue
             click.echo(f"  {base_url}{mount.base_path:<30} {service.name:<18} "
                        f"ui: {mount.base_path}/ui/")
     click.echo(f"API keys: marketplace {DEFAULT_MARKETPLACE_KEY!r} (every marketplace), "

@@ -25,6 +25,9 @@ class SimConfig:
     long_poll_seconds: float = 25.0
     fetch_allow: tuple[str, ...] = field(default_factory=lambda: ("127.0.0.1", "localhost", "::1"))
     tick_seconds: float = 0.25
+    #: Serve the control plane (``/_sim``). ``serve --no-control`` turns it off, so the
+    #: simulator can stand in for a real deployment (the conformance suite's read-only mode).
+    control: bool = True
     #: PDF service: largest input fetched, fetch time limit, worker threads,
     #: lifetime of presigned result URLs (simulated seconds).
     fetch_max_bytes: int = 25 * 1024 * 1024
