@@ -22,9 +22,11 @@ from simulator.core.http.bodies import JsonBodies, JsonOperations
 from simulator.core.http.context import SimulatorContext
 from simulator.core.http.errors import AllowIndex, handlers
 from simulator.core.http.paths import TrailingSlash
+from simulator.core.http.requestlog import RequestLog, RequestRecorder
 from simulator.core.http.validation import VALIDATORS
 from simulator.core.specs import load_spec
 from simulator.runtime import Simulator
+from simulator.web import StatePage
 
 
 def create_app(config: SimConfig | None = None, simulator: Simulator | None = None) -> AsyncApp:
@@ -47,6 +49,14 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
             )
     for exc_class, handler in handlers(allow):
         app.add_error_handler(exc_class, handler)
+    # Adoption: the live state page at / and the request log. Added first, so they
+    # are the outermost (the page's refreshes are not logged; the log times the rest).
+    recorder = RequestRecorder()
+    app.add_middleware(StatePage, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       simulator=simulator, recorder=recorder)
+    app.add_middleware(RequestLog, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       recorder=recorder)
+    app.request_log = recorder  # type: ignore[attr-defined]
     app.add_middleware(JsonBodies, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        operations=json_operations)
     app.add_middleware(TrailingSlash, position=MiddlewarePosition.BEFORE_EXCEPTION,
