@@ -40,7 +40,7 @@ class LiveServer:
     def start(self) -> LiveServer:
         """Bind a free port, build the app and serve it; returns once it accepts requests."""
         with warnings.catch_warnings():  # the web stack's import-time deprecation notices
-            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore")
             import uvicorn
 
             from simulator.app import create_app
