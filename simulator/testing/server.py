@@ -7,7 +7,6 @@ patched. State is in memory and the clock frozen unless told otherwise.
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
 import warnings
@@ -60,7 +59,9 @@ class LiveServer:
 
         self._server = _Server(uvicorn.Config(self.app, log_level="warning", lifespan="on",
                                               access_log=False))
-        self._thread = threading.Thread(target=asyncio.run, args=(self._server.serve([sock]),),
+        # Server.run sets up uvicorn's event loop (uvloop where installed): served by a
+        # bare asyncio.run, each request took ~45 ms here instead of ~1.5 ms.
+        self._thread = threading.Thread(target=self._server.run, args=([sock],),
                                         name=f"ticketsim {self.url}", daemon=True)
         self._thread.start()
         if not started.wait(START_TIMEOUT):
