@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Table, select
 
 from simulator.services.platform.tables import marketplaces
 from simulator.services.sales.domain import HoldStatus, order_status_at
@@ -26,12 +27,17 @@ def _seats(seats: list[dict[str, str]]) -> str:
     return ", ".join(f"{s['row']}-{s['seat']}" if s.get("seat") else s["row"] for s in seats)
 
 
+def _newest(conn: Connection, table: Table, stamp: str) -> Any:
+    """The newest rows of ``table`` (by column ``stamp``), each with its marketplace's name."""
+    return conn.execute(
+        select(table, marketplaces.c.name.label("marketplace"))
+        .join_from(table, marketplaces, table.c.marketplace_id == marketplaces.c.id)
+        .order_by(table.c[stamp].desc()).limit(MAX_ROWS))
+
+
 def holds_panel(conn: Connection, now: datetime) -> Panel:
     """Holds, newest first, with the time left on those still held."""
-    rows = conn.execute(
-        select(holds, marketplaces.c.name.label("marketplace"))
-        .join_from(holds, marketplaces, holds.c.marketplace_id == marketplaces.c.id)
-        .order_by(holds.c.created_at.desc()).limit(MAX_ROWS))
+    rows = _newest(conn, holds, "created_at")
     cells = tuple(
         (row.marketplace, row.order_id, row.listing_id, row.section, _seats(row.seats),
          row.status, cell(row.created_at), cell(row.expires_at),
@@ -44,10 +50,7 @@ def holds_panel(conn: Connection, now: datetime) -> Panel:
 
 def orders_panel(conn: Connection, now: datetime) -> Panel:
     """Invoices and orders, newest first, with their status at the simulated instant."""
-    rows = conn.execute(
-        select(orders, marketplaces.c.name.label("marketplace"))
-        .join_from(orders, marketplaces, orders.c.marketplace_id == marketplaces.c.id)
-        .order_by(orders.c.order_date.desc()).limit(MAX_ROWS))
+    rows = _newest(conn, orders, "order_date")
     cells = tuple(
         (row.marketplace, row.order_id, cell(row.invoice_id), str(row.user_id),
          row.listing_id or "", _seats(row.seats), row.delivery_method,
