@@ -139,6 +139,8 @@ def ticketsim_server(request: pytest.FixtureRequest,
 @pytest.fixture
 def ticketsim(request: pytest.FixtureRequest, ticketsim_server: Any) -> Ticketsim:
     """A simulator on a loopback port, with fresh state (see the module docstring)."""
+    if ticketsim_server.stale:
+        ticketsim_server.restart()
     handle: Ticketsim = ticketsim_server.handle()
     default = _session_wanted(request.config)
     wanted = _test_wanted(request, default) or default

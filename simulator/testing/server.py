@@ -14,6 +14,7 @@ from typing import Any
 
 from simulator.config import SimConfig
 from simulator.core.clock import ClockMode
+from simulator.core.store import metadata
 from simulator.testing.client import Keys, Ticketsim
 
 __all__ = ["LiveServer"]
@@ -35,6 +36,7 @@ class LiveServer:
         self._handle: Ticketsim | None = None
         #: No test has used it yet (the pytest plugin skips the first reset).
         self.fresh = True
+        self._tables = 0
 
     def start(self) -> LiveServer:
         """Bind a free port, build the app and serve it; returns once it accepts requests."""
@@ -50,6 +52,7 @@ class LiveServer:
         self.url = f"http://{self.host}:{sock.getsockname()[1]}"
         self.config.base_url = self.url
         self.app = create_app(self.config)
+        self._tables = len(metadata.tables)
         started = threading.Event()
 
         class _Server(uvicorn.Server):
@@ -69,6 +72,17 @@ class LiveServer:
         return self
 
     @property
+    def stale(self) -> bool:
+        """Tables were registered since it started (a test added a service): restart it."""
+        return len(metadata.tables) != self._tables
+
+    def restart(self) -> LiveServer:
+        """Stop, then start again on a new port with fresh state (and every table)."""
+        self.stop()
+        self.fresh = True
+        return self.start()
+
+    @property
     def simulator(self) -> Any:
         """The in-process :class:`~simulator.runtime.Simulator` (for white-box checks)."""
         return self.app.simulator
@@ -86,6 +100,7 @@ class LiveServer:
         """Stop serving and release the simulator's resources."""
         if self._handle is not None:
             self._handle.close()
+            self._handle = None
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
             self._thread.join(START_TIMEOUT)

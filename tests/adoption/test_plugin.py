@@ -94,3 +94,20 @@ def test_missing_control_features_raise_feature_unavailable() -> None:
         handle.begin_test()
         if not handle.has("journal"):  # the tail comes from the server's own request log
             assert handle.journal_tail() == "(no requests)"
+
+
+def test_a_server_older_than_a_registered_table_is_restarted() -> None:
+    from sqlalchemy import Column, Integer, Table
+
+    from simulator.core.store import metadata
+
+    with LiveServer() as server:
+        assert not server.stale
+        table = Table("adoption_probe", metadata, Column("id", Integer, primary_key=True))
+        try:
+            assert server.stale  # its store predates the table: a reset would fail
+            server.restart()
+            assert not server.stale
+            assert server.handle().reset()["listings"] == 200
+        finally:
+            metadata.remove(table)
