@@ -21,6 +21,8 @@ from typing import Any
 
 import click
 
+from simulator.progress import board
+
 __all__ = ["conformance"]
 
 HERE = Path(__file__).resolve().parent
@@ -106,6 +108,37 @@ def _positive_lines() -> list[str]:
     return lines
 
 
+class ServiceProgress:
+    """A pytest plugin drawing one progress bar (or plain lines) per service tested."""
+
+    def __init__(self, bars: Any) -> None:
+        self.bars = bars
+        self.service_of: dict[str, str] = {}
+
+    @staticmethod
+    def _service(nodeid: str) -> str:
+        from simulator.services import SERVICES
+
+        for service in SERVICES:
+            marks = (f"[{service.name}]", f"test_{service.name}_",
+                     *(mount.spec for mount in service.mounts))
+            if any(mark in nodeid for mark in marks):
+                return service.name
+        return "suite"
+
+    def pytest_collection_finish(self, session: Any) -> None:
+        totals: Counter[str] = Counter()
+        for item in session.items:
+            self.service_of[item.nodeid] = self._service(item.nodeid)
+            totals[self.service_of[item.nodeid]] += 1
+        for name, total in totals.items():
+            self.bars.add(name, total)
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        if report.when == "teardown" and report.nodeid in self.service_of:
+            self.bars.advance(self.service_of[report.nodeid])
+
+
 @click.command("conformance")
 @click.option("--base-url", help="Deployment to test (default: an in-process simulator).")
 @click.option("--api-key", help="Marketplace key (holds, releases, invoices; other services).")
@@ -165,7 +198,8 @@ def conformance(base_url: str | None, api_key: str | None, broker_key: str | Non
     if allow_inconclusive:
         args.append("--allow-inconclusive")
     summary = Summary()
-    code = pytest.main(args, plugins=[summary])
+    with board(out=sys.stdout, lead="\n") as bars:  # rich on a terminal, else plain
+        code = pytest.main(args, plugins=[summary, ServiceProgress(bars)])
     from conformance import session as run
 
     target = run.current().target

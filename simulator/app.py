@@ -22,10 +22,12 @@ from simulator.core.http.bodies import JsonBodies, JsonOperations
 from simulator.core.http.context import SimulatorContext
 from simulator.core.http.errors import AllowIndex, handlers
 from simulator.core.http.paths import TrailingSlash
+from simulator.core.http.requestlog import RequestLog, RequestRecorder
 from simulator.core.http.steering import add_steering
 from simulator.core.http.validation import VALIDATORS
 from simulator.core.specs import load_spec
 from simulator.runtime import Simulator
+from simulator.web import StatePage
 
 
 def create_app(config: SimConfig | None = None, simulator: Simulator | None = None) -> AsyncApp:
@@ -33,7 +35,16 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     config = config or SimConfig()
     simulator = simulator or Simulator(config)
     app = AsyncApp(__name__, lifespan=_ticker(simulator), validator_map=VALIDATORS)
-    add_steering(app, simulator)  # control token, journal, faults, Prefer: outermost
+    # Outermost first: the state page at / and the request log (which so sees the
+    # faults and Prefer answers of the steering layer), then steering (control
+    # token, journal, faults, Prefer), then request-body and path normalisation.
+    recorder = RequestRecorder()
+    app.add_middleware(StatePage, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       simulator=simulator, recorder=recorder)
+    app.add_middleware(RequestLog, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       recorder=recorder)
+    app.request_log = recorder  # type: ignore[attr-defined]
+    add_steering(app, simulator)
     allow = AllowIndex()
     json_operations = JsonOperations()
     for service in simulator.services:

@@ -11,6 +11,7 @@ import click
 
 from simulator.config import SimConfig
 from simulator.core.clock import ClockMode
+from simulator.progress import board
 
 DEFAULT_DB = "var/ticketsim.sqlite3"
 
@@ -35,6 +36,7 @@ class _LazyConformance(click.Group):
 
 
 @click.group(cls=_LazyConformance)
+@click.version_option(package_name="ticketsim", prog_name="ticketsim")
 def main() -> None:
     """ticketsim: a contract-first simulator of the 1Ticket broker APIs."""
 
@@ -65,10 +67,12 @@ def main() -> None:
               help="Every /_sim call then needs Authorization: Bearer TOKEN.")
 @click.option("--insecure-control", is_flag=True,
               help="Allow a non-loopback --host without a control token.")
+@click.option("--log-format", type=click.Choice(["text", "json", "off"]), default="text",
+              show_default=True, help="One line per request on stdout, as text or JSON.")
 def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
           validate_responses: bool, long_poll_seconds: float, fetch_allow: str,
           no_control: bool, log_level: str, journal_size: int, journal_body_bytes: int,
-          control_token: str | None, insecure_control: bool) -> None:
+          control_token: str | None, insecure_control: bool, log_format: str) -> None:
     """Serve every API on one port, at the real APIs' paths."""
     import uvicorn
 
@@ -88,7 +92,7 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
                        journal_size=journal_size, journal_body_bytes=journal_body_bytes,
                        control_token=control_token or None, control=not no_control)
     app = create_app(config)
-    click.echo(f"ticketsim serving on {base_url}  (state: {db})")
+    click.echo(f"ticketsim serving on {base_url}  (state: {db}; live state page: {base_url}/)")
     for service in SERVICES:
         for mount in service.mounts:
             if mount.is_control_plane and no_control:
@@ -103,6 +107,7 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
     # thresholds a full collection over 10,000 waiters stalls the loop ~0.8 s
     # (bench/longpoll_bench.py). Full collections only every 1000th gen-1 one.
     gc.set_threshold(700, 10, 1000)
+    log_requests(log_format)
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
 
 
@@ -132,15 +137,9 @@ def fixtures(seed: int, listings: int, brokers: int, orders: int, out: Path) -> 
     """Write a deterministic fixtures document (same seed, same document)."""
     from simulator import fixturegen
 
-    with click.progressbar(length=listings, label="listings", file=sys.stderr) as bar:
-        done = [0]
-
-        def progress(current: int, _total: int) -> None:
-            bar.update(current - done[0])
-            done[0] = current
-
+    with board() as bars:
         document = fixturegen.generate(seed, listings=listings, brokers=brokers,
-                                       orders=orders, progress=progress)
+                                       orders=orders, progress=bars.callback("listings"))
     fixturegen.write(document, out)
     click.echo(f"wrote {out}: {len(document['listings'])} listings, "
                f"{len(document['orders'])} orders, {len(document['api_keys'])} API keys")
@@ -161,15 +160,9 @@ def pdf_make(tickets: int, producer: str | None, seed: int, out: Path) -> None:
     """Write TICKETS synthetic tickets, one per page, with real barcodes."""
     from simulator.pdf.cli import make_pdf
 
-    with click.progressbar(length=tickets, label="tickets", file=sys.stderr) as bar:
-        done = [0]
-
-        def progress(current: int, _total: int) -> None:
-            bar.update(current - done[0])
-            done[0] = current
-
+    with board() as bars:
         try:
-            make_pdf(tickets, producer, seed, out, progress)
+            make_pdf(tickets, producer, seed, out, bars.callback("tickets"))
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from None
     click.echo(f"wrote {out}: {tickets} tickets")
@@ -192,6 +185,38 @@ def decode(path: Path, dpi: int) -> None:
     click.echo(json.dumps({"tickets": [t.to_dict() for t in tickets]}, indent=2))
 
 
+
+# Adoption: request log lines for `serve`, and an environment variable for every
+# `serve` option (TICKETSIM_PORT, TICKETSIM_LOG_FORMAT, ...), for CI services.
+
+def log_requests(log_format: str) -> None:
+    """Send one line per request (``simulator.core.http.requestlog``) to stdout."""
+    import logging
+
+    from simulator.core.http.requestlog import LOGGER, JsonFormat, TextFormat
+
+    logger = logging.getLogger(LOGGER)
+    logger.handlers.clear()
+    logger.propagate = False
+    if log_format == "off":
+        logger.setLevel(logging.WARNING)
+        return
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(JsonFormat() if log_format == "json" else TextFormat())
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def bind_envvars(command: click.Command, prefix: str = "TICKETSIM") -> None:
+    """Give each option of ``command`` without one the variable ``PREFIX_<LONG_NAME>``."""
+    for param in command.params:
+        if isinstance(param, click.Option) and not param.envvar:
+            longest = max(param.opts, key=len).lstrip("-")
+            param.envvar = f"{prefix}_{longest.replace('-', '_').upper()}"
+            param.show_envvar = True
+
+
+bind_envvars(serve)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,10 @@ Parts a service may declare (each optional):
 - ``runtime``: a factory ``f(simulator) -> ServiceRuntime`` for workers,
   long-poll boards and other process state, with ``reset()`` and ``close()``;
 - ``settings``: a dataclass type whose defaults are the service's settings
-  (overridable per instance through ``SimConfig.settings[name]``).
+  (overridable per instance through ``SimConfig.settings[name]``);
+- ``page``: a tuple of panel sources ``f(conn, now) -> simulator.web.panels.Panel``
+  that the live state page at ``/`` shows for this service (without one, the
+  page shows its tables that have a ``status`` column).
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ class ServiceDef:
     fixtures: str | None = None
     runtime: str | None = None
     settings: str | None = None
+    page: str | None = None
     #: Part of the product API (fuzzed as such); False for the control plane.
     product: bool = True
 
