@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 import warnings
 from pathlib import Path
@@ -11,6 +10,7 @@ import click
 
 from simulator.config import SimConfig
 from simulator.core.clock import ClockMode
+from simulator.workers import FACTORY, export_config, tune_gc
 
 DEFAULT_DB = "var/ticketsim.sqlite3"
 
@@ -54,9 +54,11 @@ def main() -> None:
 @click.option("--fetch-allow", default="127.0.0.1,localhost,::1", show_default=True,
               help="Hosts the PDF service may fetch inputs from, comma-separated ('*': any).")
 @click.option("--log-level", default="warning", show_default=True)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
+              help="Processes serving the port over one database (a file or PostgreSQL).")
 def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
           validate_responses: bool, long_poll_seconds: float, fetch_allow: str,
-          log_level: str) -> None:
+          log_level: str, workers: int) -> None:
     """Serve every API on one port, at the real APIs' paths."""
     import uvicorn
 
@@ -69,8 +71,12 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
                        validate_responses=validate_responses, base_url=base_url,
                        long_poll_seconds=long_poll_seconds,
                        fetch_allow=tuple(h.strip() for h in fetch_allow.split(",") if h.strip()))
+    # --- scale-out: several processes over one store act as one simulator ---
+    config.shared = _shared_store(db, workers)
     app = create_app(config)
-    click.echo(f"ticketsim serving on {base_url}  (state: {db})")
+    if workers > 1:  # each worker builds its own app; this one prepared the store
+        app.simulator.close()
+    click.echo(f"ticketsim serving on {base_url}  (state: {db}, workers: {workers})")
     for service in SERVICES:
         for mount in service.mounts:
             click.echo(f"  {base_url}{mount.base_path:<30} {service.name:<18} "
@@ -79,11 +85,21 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
                f"broker {DEFAULT_BROKER_KEY!r} (user 8060), seller 'sim-seller-key' "
                "(ticket transfers)")
     sys.stdout.flush()
-    # Each waiting long-poll keeps ~200 objects alive; with the default GC
-    # thresholds a full collection over 10,000 waiters stalls the loop ~0.8 s
-    # (bench/longpoll_bench.py). Full collections only every 1000th gen-1 one.
-    gc.set_threshold(700, 10, 1000)
+    if workers > 1:
+        export_config(config)
+        uvicorn.run(FACTORY, factory=True, workers=workers, host=host, port=port,
+                    log_level=log_level, access_log=False)
+        return
+    tune_gc()
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+
+
+def _shared_store(db: str, workers: int) -> bool:
+    """Whether other processes may use the store: several workers, or a server database."""
+    if workers > 1 and db == ":memory:":
+        raise click.BadParameter("several workers need a database file or a PostgreSQL URL, "
+                                 "not ':memory:'", param_hint="--db")
+    return workers > 1 or ("://" in db and not db.startswith("sqlite"))
 
 
 @main.command()
