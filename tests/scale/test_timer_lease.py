@@ -35,9 +35,9 @@ def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Simul
     else:
         db = str(tmp_path / "shared.sqlite3")
     config = SimConfig(db=db, clock=ClockMode.FROZEN, shared=True)
-    first = Simulator(config, SERVICES + (TALLY,))
+    first = Simulator(config, (*SERVICES, TALLY))
     first.load_fixtures(None)
-    second = Simulator(config, SERVICES + (TALLY,))
+    second = Simulator(config, (*SERVICES, TALLY))
     yield first, second
     second.close()
     first.close()
