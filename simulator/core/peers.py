@@ -56,6 +56,8 @@ PG_CHANNEL = "ticketsim"
 #: How often (wall seconds) blocked listener threads look up to notice :meth:`Peers.close`.
 LISTEN_SLICE = 0.5
 MAX_MESSAGE = 4096
+#: Between channel and key in a message (ASCII unit separator: PostgreSQL text refuses NUL).
+SEPARATOR = "\x1f"
 
 
 def new_owner() -> str:
@@ -87,7 +89,7 @@ class Peers:
         """Stop listening and let go of this process's presence."""
 
     def _deliver(self, message: str) -> None:
-        channel, _, key = message.partition("\0")
+        channel, _, key = message.partition(SEPARATOR)
         with self._lock:
             callbacks = list(self._callbacks.get(channel, ()))
         for callback in callbacks:
@@ -98,7 +100,7 @@ class Peers:
 
     @staticmethod
     def _message(channel: str, key: str) -> str:
-        return f"{channel}\0{key}"
+        return f"{channel}{SEPARATOR}{key}"
 
 
 class LocalPeers(Peers):

@@ -48,7 +48,7 @@ def gate() -> Iterator[Gate]:
     state = Gate()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:
             state.arrived.release()
             state.opened.wait(HOLD_SECONDS)
             self.send_response(200)
