@@ -25,6 +25,8 @@ class KnownListing:
     broker: str
     section: str
     seats: dict[str, tuple[str, ...]]
+    #: Marketplaces the listing is live on (empty: unknown, assume every one).
+    marketplaces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,7 @@ class KnownOrder:
     marketplace: str
     order_id: str
     seats: tuple[str, ...]
+    marketplace_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +61,12 @@ class KnownData:
         listings = tuple(
             KnownListing(str(item["listing_id"]), str(item["broker"]), str(item["section"]),
                          {str(row): tuple(str(s) for s in seats)
-                          for row, seats in item["seats"].items()})
+                          for row, seats in item["seats"].items()},
+                         tuple(item.get("marketplaces", ())))
             for item in document.get("listings", ()))
         orders = tuple(
             KnownOrder(str(item["marketplace"]), str(item["order_id"]),
-                       tuple(str(s) for s in item.get("seats", ())))
+                       tuple(str(s) for s in item.get("seats", ())), item.get("marketplace_id"))
             for item in document.get("orders", ()))
         marketplace = str(document.get("marketplace", "Stubhub"))
         return cls(
@@ -83,10 +87,12 @@ class KnownData:
             "other_marketplace": self.other_marketplace, "marketplaces": list(self.marketplaces),
             "listings": [{"listing_id": item.listing_id, "broker": item.broker,
                           "section": item.section,
-                          "seats": {row: list(seats) for row, seats in item.seats.items()}}
+                          "seats": {row: list(seats) for row, seats in item.seats.items()},
+                          "marketplaces": list(item.marketplaces)}
                          for item in self.listings],
             "orders": [{"marketplace": item.marketplace, "order_id": item.order_id,
-                        "seats": list(item.seats)} for item in self.orders],
+                        "seats": list(item.seats), "marketplace_id": item.marketplace_id}
+                       for item in self.orders],
             "marketplace_keys": dict(self.marketplace_keys),
         }
 
@@ -106,19 +112,25 @@ def simulator_defaults() -> KnownData:
         sold.setdefault(order["listing_id"], set()).update(seats)
         if order["user_id"] == user_id:
             orders.append(KnownOrder(names[order["marketplace_id"]], order["order_id"],
-                                     tuple(seat for _, seat in seats)))
+                                     tuple(seat for _, seat in seats), order["marketplace_id"]))
+    # Where each listing is live (broadcast fixtures); the scenarios hold on both
+    # the main and the other marketplace, so only listings live on both are known.
+    live_on = {entry["listing_id"]: tuple(names[mp] for mp in entry["marketplaces"])
+               for entry in document.get("broadcasts", ())}
+    main, other = "Stubhub", "Vivid"
     listings = []
     for item in document["listings"]:
         rows = {row: tuple(s for s in seats if (row, s) not in sold.get(item["listing_id"], ()))
                 for row, seats in item["seats"].items() if row != "GA"}
         rows = {row: seats for row, seats in rows.items() if len(seats) >= 2}
-        if item["user_id"] == user_id and rows:
+        markets = live_on.get(item["listing_id"], tuple(names.values()))
+        if item["user_id"] == user_id and rows and {main, other} <= set(markets):
             listings.append(KnownListing(item["listing_id"], brokers[user_id], item["section"],
-                                         rows))
+                                         rows, markets))
     keys = {names[item["marketplace_id"]]: item["key"] for item in document["api_keys"]
             if item["role"] == "marketplace" and item.get("marketplace_id") in names}
     return KnownData(
-        user_id=user_id, marketplace="Stubhub", other_marketplace="Vivid",
+        user_id=user_id, marketplace=main, other_marketplace=other,
         marketplaces=tuple(names.values()), listings=tuple(listings), orders=tuple(orders),
         marketplace_keys=keys,
     )

@@ -47,19 +47,19 @@ def with_values(case: Case, *, path: dict[str, Any] | None = None,
 def sale(case: Case, data: KnownData, *, with_seats: bool) -> st.SearchStrategy[Case] | None:
     if not data.listings or not isinstance(case.body, dict):
         return None
-    markets = st.sampled_from(data.marketplaces or (data.marketplace,))
-    seats = st.sampled_from(data.listings).flatmap(
-        lambda listing: st.tuples(st.just(listing), _seats(listing)))
+    everywhere = data.marketplaces or (data.marketplace,)
+    chosen = st.sampled_from(data.listings).flatmap(lambda listing: st.tuples(
+        st.sampled_from(listing.marketplaces or everywhere), st.just(listing), _seats(listing)))
 
-    def apply(market: str, chosen: tuple[KnownListing, list[dict[str, str]]]) -> Case:
-        listing, tickets = chosen
+    def apply(picked: tuple[str, KnownListing, list[dict[str, str]]]) -> Case:
+        market, listing, tickets = picked
         body: dict[str, Any] = {"listing_id": listing.listing_id, "broker": listing.broker}
         if with_seats:
             body |= {"section": listing.section, "tickets": tickets}
         return with_values(case, path={"marketplace_name": market}, body=body,
                            drop=("in_hand_date",))
 
-    return st.builds(apply, markets, seats)
+    return chosen.map(apply)
 
 
 def order(case: Case, data: KnownData) -> st.SearchStrategy[Case] | None:

@@ -22,6 +22,7 @@ from simulator.core.http.bodies import JsonBodies, JsonOperations
 from simulator.core.http.context import SimulatorContext
 from simulator.core.http.errors import AllowIndex, handlers
 from simulator.core.http.paths import TrailingSlash
+from simulator.core.http.steering import add_steering
 from simulator.core.http.validation import VALIDATORS
 from simulator.core.specs import load_spec
 from simulator.runtime import Simulator
@@ -32,6 +33,7 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     config = config or SimConfig()
     simulator = simulator or Simulator(config)
     app = AsyncApp(__name__, lifespan=_ticker(simulator), validator_map=VALIDATORS)
+    add_steering(app, simulator)  # control token, journal, faults, Prefer: outermost
     allow = AllowIndex()
     json_operations = JsonOperations()
     for service in simulator.services:

@@ -56,11 +56,25 @@ def main() -> None:
 @click.option("--log-level", default="warning", show_default=True)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
               help="Processes serving the port over one database (a file or PostgreSQL).")
+# -- control plane and steering (docs/control.md) --
+@click.option("--journal-size", default=10_000, show_default=True, type=click.IntRange(1),
+              envvar="TICKETSIM_JOURNAL_SIZE", help="Requests the journal keeps (a ring).")
+@click.option("--journal-body-bytes", default=2048, show_default=True, type=click.IntRange(0),
+              envvar="TICKETSIM_JOURNAL_BODY_BYTES", help="Bytes of each body it keeps.")
+@click.option("--control-token", default=None, envvar="TICKETSIM_CONTROL_TOKEN",
+              help="Every /_sim call then needs Authorization: Bearer TOKEN.")
+@click.option("--insecure-control", is_flag=True,
+              help="Allow a non-loopback --host without a control token.")
 def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
           validate_responses: bool, long_poll_seconds: float, fetch_allow: str,
-          log_level: str, workers: int) -> None:
+          log_level: str, journal_size: int, journal_body_bytes: int,
+          control_token: str | None, insecure_control: bool, workers: int) -> None:
     """Serve every API on one port, at the real APIs' paths."""
     import uvicorn
+
+    refusal = control_exposure(host, control_token, insecure_control)
+    if refusal:
+        raise click.UsageError(refusal)
 
     from simulator.app import create_app
     from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
@@ -70,7 +84,9 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
     config = SimConfig(db=db, fixtures=fixtures_path, clock=ClockMode(clock),
                        validate_responses=validate_responses, base_url=base_url,
                        long_poll_seconds=long_poll_seconds,
-                       fetch_allow=tuple(h.strip() for h in fetch_allow.split(",") if h.strip()))
+                       fetch_allow=tuple(h.strip() for h in fetch_allow.split(",") if h.strip()),
+                       journal_size=journal_size, journal_body_bytes=journal_body_bytes,
+                       control_token=control_token or None)
     # --- scale-out: several processes over one store act as one simulator ---
     config.shared = _shared_store(db, workers)
     app = create_app(config)
@@ -100,6 +116,22 @@ def _shared_store(db: str, workers: int) -> bool:
         raise click.BadParameter("several workers need a database file or a PostgreSQL URL, "
                                  "not ':memory:'", param_hint="--db")
     return workers > 1 or ("://" in db and not db.startswith("sqlite"))
+
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+
+def control_exposure(host: str, token: str | None, insecure: bool) -> str | None:
+    """Why ``serve`` must not bind ``host``, or None when it may.
+
+    Anyone who reaches the port can reset the simulator, move its clock and
+    read its journal; beyond loopback that needs a control token.
+    """
+    if token or insecure or host.lower() in LOOPBACK_HOSTS or host.startswith("127."):
+        return None
+    return (f"--host {host} would let anyone who reaches the port reset the simulator, move "
+            "its clock and read its journal through /_sim. Give --control-token TOKEN (or set "
+            "TICKETSIM_CONTROL_TOKEN), or pass --insecure-control to accept that.")
 
 
 @main.command()

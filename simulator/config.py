@@ -42,3 +42,9 @@ class SimConfig:
     #: Per-service settings overrides: ``{"inventory": {"verify_seconds": 5}}``; each
     #: service's ``settings`` dataclass gives the defaults and the documentation.
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Control plane and test steering (``/_sim``): entries kept by the request
+    #: journal (a ring), bytes of each request/response body it keeps, and the
+    #: token every ``/_sim`` call must bear (``Authorization: Bearer``; None: open).
+    journal_size: int = 10_000
+    journal_body_bytes: int = 2048
+    control_token: str | None = None

@@ -29,6 +29,7 @@ these reads happen.
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections.abc import Callable
@@ -242,28 +243,41 @@ class Simulator:
               ) -> dict[str, int]:
         """Load fixtures (only into an empty store with ``if_empty``: processes starting
         together load them once), start a new generation, re-arm the timers."""
-        if document is None:
-            document = (fixturegen.read(self.config.fixtures) if self.config.fixtures
-                        else fixturegen.load_default())
-        counts: dict[str, int] = {}
         for attempt in range(WRITE_RETRIES):
+            if if_empty and not self.query(control.is_empty):
+                self.arm_timers()
+                return {}
+            if document is None:
+                document = (fixturegen.read(self.config.fixtures) if self.config.fixtures
+                            else fixturegen.load_default())
+            services, loaded = self.services, document
             try:
-                with self.store.transaction() as conn:
-                    if if_empty and not control.is_empty(conn):
-                        break
-                    counts = control.replace_fixtures(conn, self.services, document)
-                    conn.execute(delete(meta).where(meta.c.key == GENERATION_KEY))
-                    generation = uuid.uuid4().hex
-                    conn.execute(meta.insert().values(key=GENERATION_KEY,
-                                                      value={"id": generation}))
-                self._generation = generation
-                break
+                return self.replace_state(
+                    functools.partial(control.replace_fixtures, services=services,
+                                      document=loaded))
             except DBAPIError as exc:  # another process loaded them at the same moment
                 if not (if_empty and is_write_clash(exc)) or attempt == WRITE_RETRIES - 1:
                     raise
+        return {}
+
+    def replace_state(self, write: Callable[[Connection], R], clock: SimClock | None = None
+                      ) -> R:
+        """Replace all state by ``write(conn)`` (one transaction, a new generation), then
+        forget what the process knew of the old state (cached keys, clock events,
+        service runtimes) and re-arm the timers; other processes sharing the store
+        do the same at their next operation. ``clock`` (an imported snapshot's)
+        replaces the clock."""
+        generation = uuid.uuid4().hex
+        with self.store.transaction() as conn:
+            result = write(conn)
+            conn.execute(delete(meta).where(meta.c.key == GENERATION_KEY))
+            conn.execute(meta.insert().values(key=GENERATION_KEY, value={"id": generation}))
+        self._generation = generation
+        if clock is not None:
+            self._clock = clock
+            self.save_clock()
         self._forget()
-        self.sync()
-        return counts
+        return result
 
     def _forget(self) -> None:
         """Drop what this process derived from the previous state."""

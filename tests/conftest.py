@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 from simulator.app import create_app
 from simulator.config import SimConfig
 from simulator.core.clock import ClockMode, SimClock
+from simulator.core.http.steering import steering_of
 from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
 from simulator.runtime import Simulator
 
@@ -42,9 +43,10 @@ def _module_app() -> Iterator[Any]:
 
 @pytest.fixture
 def app(_module_app):  # type: ignore[no-untyped-def]
-    """The module's app, reset to the default fixtures on a fresh frozen clock."""
+    """The module's app as ``POST /_sim/reset`` leaves it, on a fresh frozen clock."""
     simulator: Simulator = _module_app.simulator
     simulator.clock = SimClock(ClockMode.FROZEN)
+    steering_of(simulator).reset()  # no fault rules, an empty journal
     simulator.load_fixtures(None)
     simulator.save_clock()
     return _module_app

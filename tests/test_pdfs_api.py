@@ -203,7 +203,7 @@ def test_not_json_body_is_400_or_415(client: TestClient) -> None:
     form = client.post("/pdfs/v1/splitter/", content=b"url=x",
                        headers={**HEADERS, "Content-Type": "text/plain"})
     assert form.status_code == 400
-    assert form.json() == {"message": NOT_JSON}
+    assert form.json()["message"].startswith(NOT_JSON)
     xml = client.post("/pdfs/v1/splitter/", content=b"<url>x</url>",
                       headers={**HEADERS, "Content-Type": "application/xml"})
     assert xml.status_code == 415

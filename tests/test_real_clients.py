@@ -45,7 +45,7 @@ def test_a_body_that_is_not_json_is_a_clear_400(raw: TestClient, content_type: s
         headers["content-type"] = content_type
     response = raw.post("/sales/v1/Stubhub", content=b"order_id=1&x=2", headers=headers)
     assert response.status_code == 400
-    assert response.json() == {"message": NOT_JSON}
+    assert response.json()["message"].startswith(NOT_JSON)
 
 
 @pytest.mark.parametrize("root", ROOTS)

@@ -3,7 +3,8 @@
 PDFium is not thread-safe, not even across different documents, and the
 API layer may run decodes in worker threads. Every pypdfium2 call in this
 package therefore runs under :data:`PDFIUM_LOCK`. It is a process-wide
-mutex, not simulation state.
+mutex, not simulation state. To use more than one core, the decoder runs
+in worker processes, each with its own PDFium (:mod:`simulator.pdf.pool`).
 """
 
 from __future__ import annotations

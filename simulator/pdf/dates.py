@@ -5,6 +5,9 @@ Producers print dates their own way ("Sat, Jul 12, 2026 7:10 PM",
 renderer formats with :func:`format_date` patterns; the decoder parses any
 of these shapes with :func:`parse_datetime`, which knows no producer.
 
+Parsing is python-dateutil's fuzzy parser, after a check that the text
+holds a date at all (dateutil would make one up from ``Row 12``) and with
+the words tickets put between the parts (``at``, ``·``, ``ET``) removed.
 Numeric dates are read month-first (US tickets), unless the first number
 cannot be a month. Two-digit years are 20xx. A date without a time gets
 00:00:00; seconds are 00 unless printed.
@@ -15,45 +18,29 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from dateutil import parser
+
 __all__ = ["format_date", "parse_datetime", "parse_time"]
 
-_MONTHS = {
-    name: i
-    for i, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_DATE_PATTERNS = (
-    # 2026-07-12
-    re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)"),
-    # Jul 12, 2026 / July 12 2026
-    re.compile(_MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})", re.IGNORECASE),
-    # 12 July 2026 / 12-Jul-2026
-    re.compile(r"(?<!\d)(?P<d>\d{1,2})[\s-]+" + _MONTH + r"[\s,-]+(?P<y>\d{4})", re.IGNORECASE),
-    # 07/12/2026 / 7/12/26 / 07.12.2026
-    re.compile(r"(?<!\d)(?P<m>\d{1,2})[/.](?P<d>\d{1,2})[/.](?P<y>\d{4}|\d{2})(?!\d)"),
-)
-_TIME = re.compile(
-    r"(?<![\d:])(?P<h>\d{1,2}):(?P<min>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\.?)?(?![\d])",
+_DEFAULT = datetime(2000, 1, 1)
+_MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+#: a date is there: a numeric date, or a month name with a day or a year
+_DATE = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}|(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?!\d)"
+    rf"|\b{_MONTH_WORD}\s*\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?[\s-]*{_MONTH_WORD}",
     re.IGNORECASE,
 )
-
+_FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_TIME = re.compile(
+    r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?\s?m\.?)?|(?<!\d)\d{1,2}\s*[ap]\.?m\.?(?!\w)",
+    re.IGNORECASE,
+)
+#: words and marks between the date parts on tickets ("at", "·", "@", time zones)
+_NOISE = re.compile(
+    r"[\u00b7|@\u2022\u2013\u2014]|\b(?:at|doors|ET|CT|MT|PT|[ECMP][SD]T)\b", re.IGNORECASE
+)
+_MERIDIEM = re.compile(r"\b([ap])\.\s?m\.?", re.IGNORECASE)
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")
 
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH_NAMES = (
@@ -94,54 +81,54 @@ def format_date(value: datetime, pattern: str) -> str:
     return value.strftime(pattern)
 
 
-def _date(text: str) -> tuple[tuple[int, int, int], int] | None:
-    """((year, month, day), end offset) of the first date in ``text``."""
-    best: tuple[int, tuple[int, int, int], int] | None = None
-    for pattern in _DATE_PATTERNS:
-        m = pattern.search(text)
-        if m is None or (best is not None and m.start() >= best[0]):
-            continue
-        parts = m.groupdict()
-        year = int(parts["y"])
-        year += 2000 if year < 100 else 0
-        month = _MONTHS[parts["mon"].lower()] if parts.get("mon") else int(parts["m"])
-        day = int(parts["d"])
-        if not parts.get("mon") and month > 12 >= day:  # 25/12/2026: day first
-            month, day = day, month
-        try:
-            datetime(year, month, day)
-        except ValueError:
-            continue
-        best = (m.start(), (year, month, day), m.end())
-    return None if best is None else (best[1], best[2])
+def _has_time(text: str) -> bool:
+    return _TIME.search(text) is not None
+
+
+def _cleaned(text: str) -> str:
+    """``text`` with the words and marks dateutil trips on turned into spaces."""
+    text = _MERIDIEM.sub(r"\1m", _NOISE.sub(" ", text))
+    return " ".join(_ORDINAL.sub("", text).split())
+
+
+def _parse(text: str) -> datetime | None:
+    if _DATE.search(text) is None:  # dateutil would invent a date from "Row 12"
+        return None
+    try:
+        value = parser.parse(_cleaned(text), default=_DEFAULT, fuzzy=True, ignoretz=True)
+    except (ValueError, OverflowError):
+        return None
+    if _FOUR_DIGIT_YEAR.search(text) is None:  # "7/12/26": two-digit years are 20xx
+        value = value.replace(year=2000 + value.year % 100)
+    return value
 
 
 def parse_time(text: str) -> tuple[int, int, int] | None:
     """(hour, minute, second) of the first time of day in ``text``."""
-    for m in _TIME.finditer(text):
-        hour, minute = int(m["h"]), int(m["min"])
-        second = int(m["s"]) if m["s"] else 0
-        ampm = (m["ampm"] or "").lower().replace(".", "").replace(" ", "")
-        if ampm:
-            if not 1 <= hour <= 12:
-                continue
-            hour = hour % 12 + (12 if ampm == "pm" else 0)
-        if hour < 24 and minute < 60 and second < 60:
-            return hour, minute, second
-    return None
+    m = _TIME.search(text)
+    if m is None:
+        return None
+    value = _parse_clock(m.group(0))
+    return None if value is None else (value.hour, value.minute, value.second)
+
+
+def _parse_clock(text: str) -> datetime | None:
+    try:
+        return parser.parse(_cleaned(text), default=_DEFAULT, fuzzy=True, ignoretz=True)
+    except (ValueError, OverflowError):
+        return None
 
 
 def parse_datetime(text: str, time_text: str | None = None) -> datetime | None:
-    """The first date in ``text`` with the time after it (or in ``time_text``).
+    """The date in ``text`` with the time in it (or else in ``time_text``).
 
     ``None`` when ``text`` holds no date.
     """
-    found = _date(text)
-    if found is None:
+    value = _parse(text)
+    if value is None:
         return None
-    (year, month, day), end = found
-    clock = parse_time(text[end:]) or parse_time(text)
-    if clock is None and time_text is not None:
+    if not _has_time(text) and time_text is not None:
         clock = parse_time(time_text)
-    hour, minute, second = clock or (0, 0, 0)
-    return datetime(year, month, day, hour, minute, second)
+        if clock is not None:
+            value = value.replace(hour=clock[0], minute=clock[1], second=clock[2])
+    return value

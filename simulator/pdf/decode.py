@@ -1,23 +1,31 @@
 """Decode any PDF into the documented ticket objects, one per page.
 
-For each page: text runs and their boxes come from PDFium (fast, ~1 ms);
+For each page: phrases and their boxes come from PDFium's character boxes
+(:mod:`simulator.pdf.text`, ~1 ms);
 the producer is recognised by its brand mark; fields are read by their
-labels, whatever the layout (:mod:`simulator.pdf.fields`); disclosures are
+labels and by layout, whatever the producer (:mod:`simulator.pdf.fields`); disclosures are
 looked up in the table (:mod:`simulator.pdf.disclosures`) among the runs
 that are not field labels or values; barcodes are read by zxing-cpp from
 the page rendered at ``dpi`` (:mod:`simulator.pdf.scan`).
 
 Every page yields one :class:`DecodedTicket`, in page order; a page that is
-not a ticket simply has ``None`` fields and empty lists. Bad input raises
-:class:`NotAPdf`, :class:`EncryptedPdf` or :class:`BrokenPdf`, never a
-library error.
+not a ticket simply has ``None`` fields and empty lists (an image-only,
+scanned page still yields its barcodes). Bad input raises
+:class:`NotAPdf`, :class:`EncryptedPdf`, :class:`BrokenPdf` or
+:class:`TooLarge` (too many pages), never a library error.
+
+Documents of more than a few pages are decoded on all cores by
+:mod:`simulator.pdf.pool`, in page ranges; the result is the same.
 """
 
 from __future__ import annotations
 
+from concurrent.futures.process import BrokenProcessPool
+
 import pypdfium2 as pdfium
 
-from simulator.core.errors import BrokenPdf
+from simulator.core.errors import BrokenPdf, TooLarge
+from simulator.pdf import pool
 from simulator.pdf._pdfium import PDFIUM_LOCK, open_document
 from simulator.pdf.dates import parse_datetime
 from simulator.pdf.disclosures import find_disclosures
@@ -25,30 +33,13 @@ from simulator.pdf.fields import Segment, extract_fields
 from simulator.pdf.model import DecodedTicket, Disclosure, format_datetime
 from simulator.pdf.producers import detect_producer
 from simulator.pdf.scan import scan_page
+from simulator.pdf.text import page_segments
 
 __all__ = ["decode_pdf", "page_segments"]
 
 MIN_DPI, MAX_DPI = 72, 600
-
-
-def page_segments(textpage: pdfium.PdfTextPage) -> list[Segment]:
-    """The page's text runs in reading order (top to bottom, left to right)."""
-    runs: list[Segment] = []
-    for i in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(i)
-        text = " ".join(textpage.get_text_bounded(left, bottom, right, top).split())
-        if text:
-            runs.append(Segment(text, left, bottom, right, top))
-    runs.sort(key=lambda s: -s.middle)
-    ordered: list[Segment] = []
-    line: list[Segment] = []
-    for run in runs:
-        if line and abs(line[0].middle - run.middle) > 0.35 * max(line[0].height, run.height, 1):
-            ordered.extend(sorted(line, key=lambda s: s.left))
-            line = []
-        line.append(run)
-    ordered.extend(sorted(line, key=lambda s: s.left))
-    return ordered
+MAX_PAGES = 5000  # a longer document is refused rather than keeping a job busy for minutes
+TIMEOUT_BASE, TIMEOUT_PER_PAGE = 30.0, 1.0  # seconds; far above the ~5 ms a page takes
 
 
 def _disclosures(segments: list[Segment], used: set[int]) -> list[Disclosure]:
@@ -91,7 +82,8 @@ def _decode_page(document: pdfium.PdfDocument, index: int, dpi: int) -> DecodedT
         order_date=_date(values.get("order_date")),
         order_id=values.get("order_id"),
         event_name=values.get("event_name"),
-        event_date=_date(values.get("event_date"), values.get("event_time")),
+        event_date=_date(values.get("event_date"), values.get("event_time"))
+        or _date(values.get("event_time")),
         venue_name=values.get("venue_name"),
         section=values.get("section"),
         row=values.get("row"),
@@ -102,20 +94,60 @@ def _decode_page(document: pdfium.PdfDocument, index: int, dpi: int) -> DecodedT
     )
 
 
-def decode_pdf(data: bytes, dpi: int = 200) -> list[DecodedTicket]:
-    """One documented ticket object per page of the PDF ``data``.
+def _decode_range(data: bytes, start: int, stop: int, dpi: int) -> list[DecodedTicket]:
+    """Pages ``start`` to ``stop - 1`` of ``data``, decoded in this process."""
+    with PDFIUM_LOCK:
+        document = open_document(data)
+        tickets: list[DecodedTicket] = []
+        try:
+            for i in range(start, min(stop, len(document))):
+                try:
+                    tickets.append(_decode_page(document, i, dpi))
+                except (pdfium.PdfiumError, ValueError, OSError) as exc:
+                    raise BrokenPdf(
+                        f"Page {i + 1} of the PDF is damaged and cannot be read"
+                    ) from exc
+            return tickets
+        finally:
+            document.close()
 
-    ``dpi`` is the resolution barcodes are read at (72-600; 200 reads
-    every symbol this package draws). Raises ``NotAPdf``, ``EncryptedPdf``
-    or ``BrokenPdf``.
-    """
-    if not MIN_DPI <= dpi <= MAX_DPI:
-        raise ValueError(f"dpi must be between {MIN_DPI} and {MAX_DPI}")
+
+def _page_count(data: bytes) -> int:
     with PDFIUM_LOCK:
         document = open_document(data)
         try:
-            return [_decode_page(document, i, dpi) for i in range(len(document))]
-        except pdfium.PdfiumError as exc:
-            raise BrokenPdf() from exc
+            return len(document)
         finally:
             document.close()
+
+
+def decode_pdf(data: bytes, dpi: int = 200, *, workers: int | None = None) -> list[DecodedTicket]:
+    """One documented ticket object per page of the PDF ``data``.
+
+    ``dpi`` is the resolution barcodes are read at (72-600; 200 reads
+    every symbol this package draws). ``workers`` is how many processes
+    decode a long document (default: ``TICKETSIM_DECODE_WORKERS``, else
+    every core; 1 decodes in this process). Safe to call from several
+    threads at once. Raises ``NotAPdf``, ``EncryptedPdf``, ``BrokenPdf``
+    or ``TooLarge``.
+    """
+    if not MIN_DPI <= dpi <= MAX_DPI:
+        raise ValueError(f"dpi must be between {MIN_DPI} and {MAX_DPI}")
+    data = bytes(data) if isinstance(data, bytearray) else data
+    pages = _page_count(data)
+    if pages > MAX_PAGES:
+        raise TooLarge(f"The PDF has {pages} pages; the decoder reads at most {MAX_PAGES}")
+    count = pool.worker_count(workers)
+    ranges = pool.plan(pages, count)
+    if len(ranges) == 1:
+        return _decode_range(data, 0, pages, dpi)
+    timeout = TIMEOUT_BASE + TIMEOUT_PER_PAGE * pages
+    for _attempt in range(2):  # another caller's PDF may have broken the shared pool
+        try:
+            return pool.run_ranges(_decode_range, data, ranges, dpi, count, timeout)
+        except BrokenProcessPool:
+            if not pool.usable(count):  # no worker can start here: use this process
+                return _decode_range(data, 0, pages, dpi)
+        except TimeoutError:
+            raise BrokenPdf("The PDF took too long to decode") from None
+    raise BrokenPdf("The PDF made the PDF engine crash")

@@ -1,20 +1,22 @@
-"""Ticket fields from positioned text, by labels, for any producer's layout.
+"""Ticket fields from positioned phrases, by labels and by layout.
 
-The decoder sees a page as text *segments*: runs of text on one line with a
-bounding box (PDFium's text rectangles). Ticket layouts put a value next to
-a label in one of three ways, and all three are read here without knowing
-the producer:
+The decoder sees a page as phrases with boxes (:mod:`simulator.pdf.text`).
+A value is found, without knowing the producer:
 
-* in the same run: ``Section: 101``, ``Order #: 38-12345/NYC``, or several
-  seat labels in one line ``SEC 101 ROW 12 SEAT 5``;
-* a separate run to the right on the same line (a two-column table);
-* a separate run just below (a caption over a value, a column header).
+* next to a label phrase: to its right on the same line (a two-column
+  table) or just below it (a caption over a value, stacked columns);
+* after a label inside one phrase: ``Section: 101``, ``Order # 38``,
+  ``Purchased by Jane Roe``, several in a row ``SEC 112 ROW F SEAT 7``;
+* without a label (:mod:`simulator.pdf.headline`): the event name as the
+  page's headline, the venue as the line under it, the event date as a
+  date line of its own.
 
-Labels are matched as whole runs against the wordings of :data:`LABELS`
-(``SEC``/``Section``/``SECTION``, ``Gate``/``Portal``/``Enter via``...).
-A value found under a separate label or after a colon beats one found
-after a bare word (``Row Row Your Boat`` is not a row). Nothing is
-guessed: a field without a label stays ``None``.
+A value stops at the next label in its phrase (a colon label, a strong
+label, a seat label before a seat-like value) or at a wide gap (where the
+phrase ends), never simply at the end of the line. Labels are the
+wordings of :data:`simulator.pdf.vocab.LABELS`. A value under a separate
+label or after a colon beats one after a bare word (``Row Row Your Boat``
+is not a row), which beats one found by layout alone.
 """
 
 from __future__ import annotations
@@ -23,81 +25,27 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from simulator.pdf.headline import unlabelled_fields
+from simulator.pdf.text import Segment
+from simulator.pdf.vocab import LABEL_AT, LABELS, SEAT_FIELDS, field_of, is_strong, label_of
+
 __all__ = ["LABELS", "Extraction", "Segment", "extract_fields", "label_of"]
 
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A run of text on one line, with its box in page points (y up)."""
-
-    text: str
-    left: float
-    bottom: float
-    right: float
-    top: float
-
-    @property
-    def height(self) -> float:
-        return self.top - self.bottom
-
-    @property
-    def middle(self) -> float:
-        return (self.top + self.bottom) / 2
-
-
-#: Label wordings per field, as regular expressions matched case-insensitively
-#: against a whole label. Order matters: more specific fields first.
-LABELS: dict[str, str] = {
-    "order_date": r"(?:order(?:ed)?|purchase|sale)\s*date"
-    r"|date\s*(?:ordered|purchased|of\s*purchase)"
-    r"|purchased(?:\s*on)?|ordered(?:\s*on)?|order\s*placed|sold\s*on",
-    "order_id": r"order(?:\s*(?:#|no\.?|number|id|ref(?:erence)?))?"
-    r"|confirmation(?:\s*(?:#|no\.?|number|code))?|conf\.?\s*#",
-    "buyer_id": r"(?:buyer|customer|patron|account|acct\.?|member|fan|user)\s*(?:id|#|no\.?|number)"
-    r"|account|acct\.?|member",
-    "buyer_type": r"(?:buyer|ticket|price|patron|fan|customer)\s*type|price\s*(?:level|code|class)",
-    "buyer_name": r"name|(?:buyer|customer|purchaser|patron|guest|ticket\s*holder|account\s*holder)"
-    r"(?:\s*name)?|purchased\s*by|issued\s*to|sold\s*to|bill\s*to",
-    "event_date": r"(?:event\s*|show\s*|game\s*)?date(?:\s*(?:/|&|and)\s*time)?"
-    r"|when|date\s*of\s*event",
-    "event_time": r"(?:event\s*|show\s*|game\s*|start\s*)?time|starts?(?:\s*at)?",
-    "event_name": r"event(?:\s*name)?|performance|game|show",
-    "venue_name": r"venue(?:\s*name)?|location|where|facility",
-    "section": r"sec(?:t|tion)?\.?",
-    "row": r"row",
-    "seat": r"seats?|seat\(s\)",
-    "portal": r"gate|portal|entry(?:\s*gate)?|entrance|enter(?:\s*(?:via|at|through))?|use\s*gate",
-}
-_SHORT = ("section", "row", "seat", "portal")
-_LABEL = re.compile(
-    "|".join(f"(?P<{name}>{pattern})" for name, pattern in LABELS.items()), re.IGNORECASE
-)
-_SHORT_LABEL = "|".join(f"(?:{LABELS[name]})" for name in _SHORT)
-_INLINE = {
-    name: re.compile(
-        rf"(?P<label>{pattern})(?P<sep>\s*:\s*|\s+|(?<=[#.]))(?P<rest>\S.*)", re.IGNORECASE
-    )
-    for name, pattern in LABELS.items()
-}
-_NEXT_SHORT = re.compile(rf"\s+(?:{_SHORT_LABEL})(?:\s*:\s*|\s+)\S", re.IGNORECASE)
-_NEXT_SEAT = re.compile(
-    rf"\s+(?:{LABELS['section']}|{LABELS['row']}|{LABELS['seat']})(?:\s*:\s*|\s+)\S",
+_PORTAL_WORD = re.compile(r"gate|portal|door", re.IGNORECASE)
+_ID_FIELDS = ("order_id", "buyer_id")
+_PARTICLES = {"de", "da", "del", "della", "der", "van", "von", "la", "le", "du", "bin", "al", "y"}
+_DATE_FIELDS = ("order_date", "event_date", "event_time")
+_DATEISH = re.compile(
+    r"\d|\b(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     re.IGNORECASE,
 )
-_PORTAL_WORD = re.compile(r"gate|portal", re.IGNORECASE)
 
-# How sure a reading is: a separate label or a colon, or only a bare word.
-_SURE, _BARE = 2, 1
+# How sure a reading is: a separate label or a colon, a bare word, the layout.
+_SURE, _BARE, _LAYOUT = 3, 2, 1
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def label_of(text: str) -> str | None:
-    """The field whose label ``text`` is as a whole (``"Section:"`` → section)."""
-    m = _LABEL.fullmatch(_clean(text).rstrip(":").strip())
-    return m.lastgroup if m else None
+    return " ".join(text.split())
 
 
 @dataclass(slots=True)
@@ -123,36 +71,6 @@ class _Candidates:
             self.best[name] = (rank, order, text)
 
 
-def _inline(text: str, order: int, found: _Candidates) -> bool:
-    """Read ``label: value`` pairs inside one run; whether any was read."""
-    text = _clean(text)
-    matches = [(name, m) for name, regex in _INLINE.items() if (m := regex.fullmatch(text))]
-    if not matches:
-        return False
-    # the longest label wins: "Purchased by: Ana" is a name, not a purchase date
-    name, m = max(matches, key=lambda item: len(item[1]["label"]))
-    # "Order #38", "Order No. 38" are as sure as a colon; "Row 12" is a bare word
-    bare = m["sep"] != "" and not m["sep"].strip() and not m["label"].endswith(("#", "."))
-    rest = m["rest"]
-    if bare and name not in _SHORT:
-        return False
-    if name in _SHORT:
-        # "SEC 101 ROW 12 SEAT 5": the value ends where the next seat label starts
-        splitter = _NEXT_SEAT if name == "portal" else _NEXT_SHORT
-        nxt = splitter.search(rest)
-        value, remainder = (rest[: nxt.start()], rest[nxt.start() :]) if nxt else (rest, "")
-        if bare and not _seat_like(value):
-            return False
-        if name == "portal":
-            value = _portal(m["label"], _clean(value))
-        found.offer(name, _BARE if bare else _SURE, order, value)
-        if remainder:
-            _inline(remainder, order, found)
-        return True
-    found.offer(name, _SURE, order, rest)
-    return True
-
-
 def _seat_like(value: str) -> bool:
     """Whether a value after a bare word looks like a seat location (``FLR A``)."""
     tokens = value.split()
@@ -161,56 +79,167 @@ def _seat_like(value: str) -> bool:
     )
 
 
-def _same_line(a: Segment, b: Segment) -> bool:
-    return abs(a.middle - b.middle) <= 0.35 * max(a.height, b.height, 1.0)
+def _starts_value(wording: str, after: str, current: str | None) -> bool:
+    """Whether a label ``wording`` followed by ``after`` starts a value.
+
+    ``current`` is the field whose value the label would interrupt; at the
+    start of a phrase (``None``) any label may, and :func:`_bare_ok` judges
+    the value.
+    """
+    rest = after.lstrip()
+    if not rest:
+        return False
+    if current is None or rest.startswith(":"):
+        return True
+    name = field_of(wording)
+    if is_strong(wording):
+        return name != current
+    if name in SEAT_FIELDS and current in SEAT_FIELDS and name != current and current != "portal":
+        return _seat_like(rest.split()[0])  # "SEAT 7 GATE 4"; not "Enter via Gate B"
+    return False
 
 
-def _overlaps(a: Segment, b: Segment) -> bool:
-    return a.left <= b.right and b.left <= a.right
-
-
-def _neighbour(index: int, segments: Sequence[Segment], labels: Sequence[str | None]) -> int | None:
-    """The segment holding the value of label ``index``: right of it, else below."""
-    label = segments[index]
-    reach = max(10 * label.height, 160.0)  # two-column tables leave wide gaps
-    right = [
-        i
-        for i, s in enumerate(segments)
-        if i != index
-        and _same_line(s, label)
-        and s.left >= label.right - 1
-        and s.left - label.right <= reach
-    ]
-    if right:
-        nearest = min(right, key=lambda i: segments[i].left)
-        if labels[nearest] is None:
-            return nearest
-    below = [
-        i
-        for i, s in enumerate(segments)
-        if i != index
-        and s.top <= label.bottom + 1
-        and label.bottom - s.top <= 1.2 * max(label.height, s.height) + 4
-        and (_overlaps(s, label) or abs(s.left - label.left) <= 4)
-    ]
-    if not below:
-        return None
-    nearest = min(
-        below, key=lambda i: (label.bottom - segments[i].top, abs(segments[i].left - label.left))
-    )
-    return nearest if labels[nearest] is None else None
+def _next_label(text: str, current: str) -> int | None:
+    """Where in the value ``text`` of ``current`` the next field's label starts."""
+    for m in LABEL_AT.finditer(text):
+        if m.start() > 0 and _starts_value(m["label"], text[m.end() :], current):
+            return m.start()
+    return None
 
 
 def _portal(label: str, value: str) -> str:
-    """``GATE`` over ``A`` reads as ``Gate A``, as the documented example has it."""
+    """``GATE`` over ``A`` reads as ``Gate A``, as the documented example has it.
+
+    A value of several words (``North Entrance``, ``Gate B``) is kept as printed.
+    """
     word = _PORTAL_WORD.fullmatch(_clean(label).rstrip(":# "))
-    if word and not _PORTAL_WORD.search(value):
+    if word and len(value.split()) == 1:
         return f"{word.group(0).capitalize()} {value}"
     return value
 
 
+def _name_like(value: str) -> bool:
+    """Whether ``value`` reads as a person's name (``Jane Roe``), not a sentence."""
+    words = value.split()
+    return 0 < len(words) <= 5 and all(
+        w[0].isupper() or not w[0].isalpha() or w.lower() in _PARTICLES for w in words
+    )
+
+
+def _bare_ok(name: str, wording: str, value: str) -> bool:
+    """Whether a value after a label with no colon is believable.
+
+    A strong label (``Purchased by``) needs a value of the field's shape
+    (legal lines say "Ticket holder assumes all risks"); a weak one is only
+    believed for seats, ids and dates.
+    """
+    if name in SEAT_FIELDS:
+        strong_portal = name == "portal" and is_strong(wording) and len(value.split()) <= 4
+        return strong_portal or _seat_like(value)
+    if name in _ID_FIELDS:
+        return len(value.split()) <= 2 and any(ch.isdigit() for ch in value)
+    if name in _DATE_FIELDS:
+        return bool(_DATEISH.match(value))
+    if name == "buyer_name":
+        return is_strong(wording) and _name_like(value)
+    return is_strong(wording) and len(value.split()) <= 8
+
+
+def _take(
+    name: str, label: str, text: str, rank: int, order: int, found: _Candidates, *, bare: bool
+) -> bool:
+    """Offer ``text`` (cut at the next label) as ``name``; read what follows the cut.
+
+    ``bare``: no colon (or ``#``) separates the label from the value.
+    """
+    cut = _next_label(text, name)
+    value, remainder = (text[:cut], text[cut:]) if cut is not None else (text, "")
+    value = _clean(value)
+    if bare and not _bare_ok(name, label, value):
+        return False
+    if name == "portal":
+        value = _portal(label, value)
+    found.offer(name, rank, order, value)
+    if remainder:
+        _inline(remainder, order, found)
+    return True
+
+
+def _inline(text: str, order: int, found: _Candidates) -> bool:
+    """Read ``label value`` pairs inside one phrase; whether any was read."""
+    text = _clean(text)
+    m = LABEL_AT.match(text)
+    if m is not None and _starts_value(m["label"], text[m.end() :], None):
+        rest = text[m.end() :].lstrip()
+        bare = not (rest.startswith(":") or m["label"].endswith(("#", ".")))
+        rank = _BARE if bare and not is_strong(m["label"]) else _SURE
+        name = field_of(m["label"])
+        if _take(name, m["label"], rest.lstrip(": "), rank, order, found, bare=bare):
+            return True
+    if ":" not in text[1:]:
+        return False
+    # a phrase that starts with text of its own may still end with a pair
+    for later in LABEL_AT.finditer(text):
+        if later.start() > 0 and text[later.end() :].lstrip().startswith(":"):
+            return _inline(text[later.start() :], order, found)
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Box:
+    """A segment's geometry, computed once per page."""
+
+    left: float
+    right: float
+    bottom: float
+    top: float
+    middle: float
+    height: float
+
+
+def _boxes(segments: Sequence[Segment]) -> list[_Box]:
+    return [
+        _Box(s.left, s.right, s.bottom, s.top, (s.top + s.bottom) / 2, s.top - s.bottom)
+        for s in segments
+    ]
+
+
+def _neighbour(index: int, boxes: Sequence[_Box], labels: Sequence[str | None]) -> int | None:
+    """The segment holding the value of label ``index``: right of it, else below.
+
+    Below first when the label stands in a row of labels (column headers).
+    """
+    label = boxes[index]
+    reach = max(10 * label.height, 160.0)  # two-column tables leave wide gaps
+    right: int | None = None
+    below: int | None = None
+    below_key = (0.0, 0.0)
+    header_row = False
+    for i, s in enumerate(boxes):
+        if i == index:
+            continue
+        drop = label.bottom - s.top  # how far below the label s starts
+        if abs(s.middle - label.middle) <= 0.35 * max(label.height, s.height, 1.0):
+            header_row = header_row or labels[i] is not None
+            if 0 <= s.left - label.right + 1 <= reach + 1 and (
+                right is None or s.left < boxes[right].left
+            ):
+                right = i
+        elif -0.3 * label.height <= drop <= 1.2 * max(label.height, s.height) + 4 and (
+            (label.left <= s.right and s.left <= label.right) or abs(s.left - label.left) <= 4
+        ):
+            key = (drop, abs(s.left - label.left))
+            if below is None or key < below_key:
+                below, below_key = i, key
+    if below is not None and labels[below] is None and (header_row or right is None):
+        return below  # in a row of labels (stacked columns) values are below
+    if right is not None and labels[right] is None:
+        return right
+    return below if below is not None and labels[below] is None else None
+
+
 def extract_fields(segments: Sequence[Segment]) -> Extraction:
-    """Field texts (``section``, ``order_date``...) found by labels on a page.
+    """Field texts (``section``, ``order_date``...) found on a page.
 
     ``segments`` are in reading order. Dates are returned as printed, and
     ``event_time`` separately when the page prints the time under its own
@@ -220,22 +249,24 @@ def extract_fields(segments: Sequence[Segment]) -> Extraction:
     found = _Candidates()
     result = Extraction()
     claimed: set[int] = set()
+    boxes = _boxes(segments)
     for i, segment in enumerate(segments):
         name = labels[i]
-        if name is not None:
-            result.used.add(i)
-            j = _neighbour(i, segments, labels)
-            if j is not None and j not in claimed:
-                claimed.add(j)
-                result.used.add(j)
-                value = segments[j].text
-                if name == "portal":
-                    value = _portal(segment.text, _clean(value))
-                found.offer(name, _SURE, i, value)
+        if name is None:
+            continue
+        result.used.add(i)
+        j = _neighbour(i, boxes, labels)
+        if j is not None and j not in claimed:
+            claimed.add(j)
+            result.used.add(j)
+            _take(name, segment.text, segments[j].text, _SURE, i, found, bare=False)
     for i, segment in enumerate(segments):
         if labels[i] is None and i not in claimed:
             _inline(segment.text, i, found)
-    for name, (_, index, text) in found.best.items():
-        result.values[name] = text
-        result.used.add(index)  # the run that gave a value is no disclosure
+    for _rank, index, _text in found.best.values():
+        result.used.add(index)  # the phrase that gave a value is no disclosure
+    for name, (index, text) in unlabelled_fields(segments, result.used, found.best).items():
+        found.offer(name, _LAYOUT, index, text)
+        result.used.add(index)
+    result.values = {name: text for name, (_, _, text) in found.best.items()}
     return result

@@ -7,7 +7,9 @@ The page layouts live in :mod:`simulator.pdf.layouts`; the decoder uses
 only :func:`detect_producer`, which knows brand marks, not layouts.
 
 Besides the five producers with layouts, a few more brands are recognised
-when decoding foreign PDFs (Etix, Eventbrite, ...).
+when decoding foreign PDFs (Etix, Eventbrite, ...). A brand is its name, its
+domain, or the company its legal lines name (Live Nation for Ticketmaster,
+AEG Presents for AXS).
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ PRODUCERS: dict[str, Producer] = {
     for p in (
         Producer(
             name="Ticketmaster",
-            brand=re.compile(r"\bticketmaster\b", re.IGNORECASE),
+            brand=re.compile(r"\bticketmaster\b|\blive\s?nation\b", re.IGNORECASE),
             symbology="PDF_417",
             event_date_format="%a, %b {d}, %Y {h}:%M %p",
             order_date_format="%m/%d/%Y {h}:%M %p",
@@ -62,7 +64,7 @@ PRODUCERS: dict[str, Producer] = {
         ),
         Producer(
             name="AXS",
-            brand=re.compile(r"\bAXS\b", re.IGNORECASE),
+            brand=re.compile(r"\bAXS\b|\bAEG\s+Presents\b", re.IGNORECASE),
             symbology="CODE_128",
             event_date_format="%A, %B {d}, %Y at {h}:%M %p",
             order_date_format="%B {d}, %Y {h}:%M %p",
@@ -97,7 +99,7 @@ PRODUCERS: dict[str, Producer] = {
         ),
         Producer(
             name="MLB Ballpark",
-            brand=re.compile(r"\bMLB\s+Ballpark\b", re.IGNORECASE),
+            brand=re.compile(r"\bMLB\s+Ballpark\b|\bmlb\.com/(?:apps/)?ballpark\b", re.IGNORECASE),
             symbology="QR_CODE",
             event_date_format="%a {m}/{d}/%y",
             order_date_format="%Y-%m-%d %H:%M",

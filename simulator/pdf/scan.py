@@ -127,7 +127,7 @@ def candidate_regions(page: pdfium.PdfPage) -> list[Region] | None:
     regions = [
         c.region.grown(_MARGIN - _NEAR) for c in clusters if c.strong or c.members >= _WEAK_CLUSTER
     ]
-    left, bottom, right, top = page.get_cropbox()
+    left, bottom, right, top = page.get_bbox()
     box = Region(left, bottom, right, top)
     clipped = [
         Region(max(r.left, left), max(r.bottom, bottom), min(r.right, right), min(r.top, top))
@@ -147,7 +147,7 @@ class _Found:
 
 def _read(page: pdfium.PdfPage, region: Region | None, dpi: int) -> list[_Found]:
     """Render ``region`` (or the whole page) at ``dpi`` and read its barcodes."""
-    page_box = Region(*page.get_cropbox())
+    page_box = Region(*page.get_bbox())
     box = region or page_box
     crop = (
         box.left - page_box.left,

@@ -3,10 +3,11 @@
 Three shapes cover the 17 documented types:
 
 * ``Linear``: a module string (``"1"`` dark, ``"0"`` light) for 1D symbols.
-  python-barcode builds CODE_128, CODE_39, EAN_13, EAN_8, UPC_A, ITF and
-  CODABAR; zxing-cpp's writer (zint, since zxing-cpp 3.0) builds the ones
-  python-barcode lacks: CODE_93, UPC_E, RSS_14 (DataBar Omni), RSS_EXPANDED
-  (DataBar Expanded, single row) and the EAN-2/EAN-5 add-on
+  python-barcode builds CODE_39, EAN_13, EAN_8, UPC_A, ITF and CODABAR;
+  zxing-cpp's writer (zint, since zxing-cpp 3.0) builds the ones
+  python-barcode lacks or gets wrong: CODE_128 (python-barcode drops the
+  "99" of data starting with it), CODE_93, UPC_E, RSS_14 (DataBar Omni),
+  RSS_EXPANDED (DataBar Expanded, single row) and the EAN-2/EAN-5 add-on
   (UPC_EAN_EXTENSION).
 * ``Matrix``: rows of square modules from zxing-cpp's writer for QR_CODE,
   DATA_MATRIX, AZTEC and PDF_417 (a PDF417 row is several modules high in
@@ -82,7 +83,6 @@ _MATRIX_FORMATS = {
     "PDF_417": _F.PDF417,
 }
 _PYBARCODE = {
-    "CODE_128": "code128",
     "CODE_39": "code39",
     "EAN_13": "ean13",
     "EAN_8": "ean8",
@@ -258,6 +258,8 @@ def encode(kind: str, data: str) -> Geometry:
             return Matrix(tuple(_zxing_rows(_MATRIX_FORMATS[kind], data)), quiet=4)
         if kind == "MAXICODE":
             return _hexagonal(data)
+        if kind == "CODE_128":  # python-barcode drops a leading "99" (code set C)
+            return Linear(_zxing_rows(_F.Code128, data)[0])
         if kind == "CODE_93":
             return Linear(_zxing_rows(_F.Code93, data)[0])
         if kind == "UPC_E":

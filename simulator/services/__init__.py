@@ -8,16 +8,28 @@ Order matters for fixtures: a service may refer to what earlier ones load.
 
 from __future__ import annotations
 
-from simulator.core.service import ServiceDef
-from simulator.services import control, files, pdfs, platform, sales, ticket_transfers
+import importlib
 
-SERVICES: tuple[ServiceDef, ...] = (
-    platform.SERVICE,
-    control.SERVICE,
-    files.SERVICE,
-    sales.SERVICE,
-    pdfs.SERVICE,
-    ticket_transfers.SERVICE,
+from simulator.core.service import ServiceDef
+
+
+def _registered(*names: str) -> tuple[ServiceDef, ...]:
+    """The ``SERVICE`` of each named package of :mod:`simulator.services`, in order."""
+    return tuple(importlib.import_module(f"{__name__}.{name}").SERVICE for name in names)
+
+
+SERVICES: tuple[ServiceDef, ...] = _registered(
+    "platform",
+    "control",
+    "files",
+    "sales",
+    "pdfs",
+    "inventory",
+    "ticket_transfers",
+    "broadcast",
+    "mpdeleter",
+    "shsyncx",
+    "marketplaceapis",
 )
 
 

@@ -123,3 +123,26 @@ def test_dpi_is_bounded() -> None:
 def test_decoding_at_a_higher_dpi_gives_the_same_result() -> None:
     ticket = TicketFactory(8).ticket("MLB Ballpark")
     assert decode_pdf(render_tickets([ticket]), dpi=300) == [expected_decode(ticket, 1)]
+
+
+def test_too_many_pages_is_too_large(monkeypatch: pytest.MonkeyPatch) -> None:
+    from simulator.core.errors import TooLarge
+    from simulator.pdf import decode
+
+    monkeypatch.setattr(decode, "MAX_PAGES", 1)
+    data = render_tickets([TicketFactory(5).ticket(), TicketFactory(6).ticket()])
+    with pytest.raises(TooLarge, match="2 pages"):
+        decode_pdf(data)
+
+
+def test_an_image_only_page_still_yields_its_barcode() -> None:
+    from fpdf import FPDF
+
+    from tests.pdf.corpus import CASES, _code
+
+    case = CASES[0]
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.add_page()
+    _code(pdf, case, 100, 100, 200)
+    [ticket] = decode_pdf(bytes(pdf.output()))
+    assert ticket == DecodedTicket(page_number=1, barcodes=[case.barcode])

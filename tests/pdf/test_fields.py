@@ -89,3 +89,51 @@ def test_label_words() -> None:
     assert label_of("Enter via") == "portal"
     assert label_of("Gate A") is None
     assert label_of("New York Mets at Atlanta Braves") is None
+
+
+def test_a_value_stops_at_the_next_label_not_at_the_line_end() -> None:
+    page = [seg("Order: 55-10293/NY Purchased by Jane Roe", 40, 700)]
+    assert extract_fields(page).values == {"order_id": "55-10293/NY", "buyer_name": "Jane Roe"}
+
+
+def test_buyer_after_purchased_by_and_under_account_holder() -> None:
+    page = [
+        seg("Purchased by Jane Roe", 40, 700),
+        seg("ORDER ID", 40, 650, 7),
+        seg("ACCOUNT HOLDER", 200, 650, 7),
+        seg("55-10293/NY", 40, 638, 11),
+        seg("John Smith", 200, 638, 11),
+    ]
+    values = extract_fields(page).values
+    assert values["order_id"] == "55-10293/NY"
+    assert values["buyer_name"] == "Jane Roe"  # the first, surer reading wins
+
+
+def test_headline_venue_and_date_without_labels() -> None:
+    page = [
+        seg("The Lumineers", 40, 740, 24),
+        seg("Red Rocks Amphitheatre, Morrison, CO", 40, 712, 12),
+        seg("Sat, Mar 14, 2026 8:00 PM", 40, 696, 12),
+        seg("SEC 112   ROW F   SEAT 7", 40, 660, 14),
+        seg("Order Date: 03/01/2026 10:15", 40, 640, 9),
+    ]
+    values = extract_fields(page).values
+    assert values["event_name"] == "The Lumineers"
+    assert values["venue_name"] == "Red Rocks Amphitheatre"
+    assert values["event_date"] == "Sat, Mar 14, 2026 8:00 PM"
+    assert values["order_date"] == "03/01/2026 10:15"
+    assert (values["section"], values["row"], values["seat"]) == ("112", "F", "7")
+
+
+def test_no_headline_when_nothing_stands_out() -> None:
+    page = [seg("Quarterly report", 40, 700), seg("Revenue grew", 40, 680)]
+    assert extract_fields(page).values == {}
+
+
+def test_legal_lines_are_not_values_of_strong_labels() -> None:
+    page = [
+        seg("Ticket holder assumes all risks incidental to the event.", 40, 700),
+        seg("Order number required for refunds", 40, 680),
+        seg("Ticket Holder: Ana de la Cruz", 40, 660),
+    ]
+    assert extract_fields(page).values == {"buyer_name": "Ana de la Cruz"}

@@ -24,6 +24,7 @@ from simulator import fixturegen
 from simulator.core.store import database_url
 from tests.conftest import MARKETPLACE_HEADERS
 
+STUBHUB = 1  # the marketplace id the holds go to
 READY_SECONDS = 60.0  # a cold start imports Connexion and loads every spec
 
 
@@ -105,13 +106,17 @@ def scalar(db: str, sql: str, **params: Any) -> Any:
 
 
 def free_seats(count: int) -> list[dict[str, Any]]:
-    """Hold bodies for ``count`` distinct free seats of the default fixtures."""
+    """Hold bodies for ``count`` distinct free seats of the default fixtures, live on Stubhub."""
     document = fixturegen.load_default()
     sold = {(o["listing_id"], s["row"], s["seat"]) for o in document["orders"]
             for s in o["seats"]}
     brokers = {b["user_id"]: b["broker_id"] for b in document["brokers"]}
+    on_stubhub = {b["listing_id"] for b in document.get("broadcasts", [])
+                  if STUBHUB in b["marketplaces"]}
     found: list[dict[str, Any]] = []
     for listing in document["listings"]:
+        if "broadcasts" in document and listing["listing_id"] not in on_stubhub:
+            continue
         for row, seats in listing["seats"].items():
             for seat in seats:
                 if seat and (listing["listing_id"], row, seat) not in sold:

@@ -24,12 +24,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.core.http.errors import HTTP_METHODS
 
-__all__ = ["JsonBodies", "JsonOperations"]
+__all__ = ["NOT_JSON", "JsonBodies", "JsonOperations", "not_json"]
 
 #: Declared types that real clients send by accident with a JSON body.
 LOOSE_TYPES = frozenset({"", "application/x-www-form-urlencoded", "text/plain"})
 JSON_TYPES = ("application/json",)
-NOT_JSON = "The request body is not JSON: send a JSON object with Content-Type: application/json"
+NOT_JSON = "The request body is not valid JSON"
+
+
+def not_json(exc: ValueError) -> str:
+    """The one wording of a body that does not parse as JSON, with where it broke."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{NOT_JSON}: {exc.msg} at line {exc.lineno} column {exc.colno}"
+    return f"{NOT_JSON}: {exc}"
 
 
 class JsonOperations:
@@ -76,8 +83,8 @@ class JsonBodies:
         if body.strip():
             try:
                 json.loads(body)
-            except ValueError:
-                response = JSONResponse({"message": NOT_JSON}, status_code=400)
+            except ValueError as exc:
+                response = JSONResponse({"message": not_json(exc)}, status_code=400)
                 await response(scope, receive, send)
                 return
             headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]

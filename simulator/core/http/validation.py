@@ -19,6 +19,8 @@ from connexion.json_schema import Draft4RequestValidator
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
 from jsonschema import Draft4Validator, ValidationError
 
+from simulator.core.http.bodies import not_json
+
 __all__ = ["VALIDATORS", "describe"]
 
 SHOWN = 40  # characters of an offending value quoted back
@@ -97,9 +99,7 @@ class SimJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
         try:
             return json.loads(text, parse_constant=_refuse_constant)
         except ValueError as exc:
-            reason = str(exc) if "JSON number" in str(exc) else f"invalid JSON ({exc})"
-            raise BadRequestProblem(detail=f"The request body is not valid JSON: {reason}"
-                                    ) from None
+            raise BadRequestProblem(detail=not_json(exc)) from None
 
     def _validate(self, body: Any) -> dict[Any, Any] | None:
         if not self._nullable and body is None:

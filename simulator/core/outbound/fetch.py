@@ -70,6 +70,10 @@ class Fetcher:
 
     def fetch(self, url: str) -> bytes:
         """The body at ``url``, after following allowed redirects."""
+        return self.fetch_typed(url)[0]
+
+    def fetch_typed(self, url: str) -> tuple[bytes, str]:
+        """(body, declared Content-Type) at ``url``, after following allowed redirects."""
         policy = self.policy
         deadline = time.monotonic() + policy.timeout_seconds
         try:
@@ -88,13 +92,14 @@ class Fetcher:
                 except httpx.HTTPError as exc:
                     raise FetchFailed(f"Could not fetch {target}: {exc or type(exc).__name__}"
                                       ) from None
-                if isinstance(location, bytes):
+                if isinstance(location, tuple):
                     return location
                 target = location
         raise FetchFailed(f"Too many redirects (more than {policy.max_redirects}) from {url}")
 
-    def _get(self, client: httpx.Client, url: httpx.URL, deadline: float) -> bytes | httpx.URL:
-        """One hop: the body, or the URL a redirect points to."""
+    def _get(self, client: httpx.Client, url: httpx.URL, deadline: float
+             ) -> tuple[bytes, str] | httpx.URL:
+        """One hop: the body and its type, or the URL a redirect points to."""
         with client.stream("GET", url) as response:
             if response.is_redirect:
                 location = response.headers.get("location")
@@ -107,7 +112,7 @@ class Fetcher:
                     raise FetchFailed(f"{url} redirected to an invalid URL: {exc}") from None
             if response.status_code >= 400:
                 raise FetchFailed(f"{url} answered HTTP {response.status_code}")
-            return self._read(response, deadline)
+            return self._read(response, deadline), response.headers.get("content-type", "")
 
     def _read(self, response: httpx.Response, deadline: float) -> bytes:
         limit = self.policy.max_bytes

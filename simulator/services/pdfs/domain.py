@@ -141,11 +141,16 @@ PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024  # readers accept junk before the header within the first KiB
 
 
-def require_pdf(data: bytes) -> None:
-    """Refuse content that is not a PDF (NotAPdf, 400)."""
+def require_pdf(data: bytes, content_type: str | None = None) -> None:
+    """Refuse content that is not a PDF (NotAPdf, 400).
+
+    The message says what was wrong (its size and declared type), never what
+    the file holds: the URL may point at anything the simulator can reach.
+    """
     if PDF_MAGIC not in data[:MAGIC_WINDOW]:
-        start = data[:16].decode("latin-1").encode("unicode_escape").decode("ascii")
-        raise NotAPdf(f"The file is not a PDF (it starts with {start!r})" if data
+        kind = content_type.split(";")[0].strip()[:80] if content_type else ""
+        declared = f", served as {kind}" if kind else ""
+        raise NotAPdf(f"The file is not a PDF ({len(data)} bytes{declared})" if data
                       else "The file is empty, not a PDF")
 
 

@@ -31,6 +31,7 @@ from simulator.core.errors import (
     SimError,
     TooLarge,
 )
+from simulator.core.http.faults import FaultTransport
 from simulator.core.jobs import JobBoard, WorkerPool
 from simulator.core.outbound.fetch import Fetcher, FetchPolicy
 from simulator.services.files import domain as files
@@ -120,7 +121,7 @@ class PdfJobs:
             FetchPolicy.of(config.fetch_allow, max_bytes=config.fetch_max_bytes,
                            timeout_seconds=config.fetch_timeout_seconds,
                            max_redirects=config.fetch_max_redirects),
-            transport=config.fetch_transport)
+            transport=FaultTransport(simulator, config.fetch_transport))  # outbound fault rules
         self.own_origin = urlsplit(config.base_url).netloc.lower()
         owners = simulator.query(pdfs.running_owners)
         dead = {owner for owner in owners if not simulator.peers.alive(owner)}
@@ -137,8 +138,9 @@ class PdfJobs:
     def load(self, url: str, origins: frozenset[str]) -> bytes:
         """The PDF at ``url`` (blocking: call on a worker)."""
         file_id = files.file_id_of(url, origins)
+        content_type: str | None = None
         if file_id is None:
-            data = self.fetcher.fetch(url)
+            data, content_type = self.fetcher.fetch_typed(url)
         else:
             query = dict(parse_qsl(urlsplit(url).query))
             try:
@@ -148,7 +150,7 @@ class PdfJobs:
             limit = self.fetcher.policy.max_bytes
             if len(data) > limit:
                 raise TooLarge(f"The file is {len(data)} bytes; the limit is {limit} bytes")
-        pdfs.require_pdf(data)
+        pdfs.require_pdf(data, content_type)
         return data
 
     # --- synchronous work -------------------------------------------------------

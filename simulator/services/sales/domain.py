@@ -27,6 +27,7 @@ from simulator.core.errors import BadRequest, Conflict, InjectedFailure, NotFoun
 from simulator.core.ids import new_hex
 from simulator.core.lifecycle import Lifecycle
 from simulator.core.timers import Timer
+from simulator.services.broadcast import domain as broadcast
 from simulator.services.platform.marketplaces import Marketplace
 from simulator.services.platform.marketplaces import by_id as marketplace_by_id
 from simulator.services.platform.marketplaces import by_name as marketplace_by_name
@@ -212,6 +213,7 @@ def create_hold(
     listing = _listing(conn, request.listing_id)
     _check_owner(listing, request.broker)
     _check_section(listing, request.section)
+    broadcast.require_live(conn, listing.listing_id, marketplace)
     _magic(request.order_id, delist=True)
     existing = _hold_row(conn, marketplace, request.order_id)
     if existing is not None and existing.status in (HoldStatus.HELD, HoldStatus.INVOICED):
@@ -229,6 +231,7 @@ def create_hold(
     expires_at = now + timedelta(minutes=hold_length)
     seat_rules.claim(conn, listing.listing_id, marketplace.id, request.order_id, places,
                      ClaimKind.HELD, expires_at)
+    broadcast.take_off_other_marketplaces(conn, listing.listing_id, marketplace)
     values = {
         "listing_id": listing.listing_id, "broker": request.broker, "section": listing.section,
         "seats": _stored_places(places, request.tickets), "hold_length": hold_length,
@@ -295,6 +298,7 @@ def create_invoice(
     listing = _listing(conn, request.listing_id)
     _check_owner(listing, request.broker)
     _check_section(listing, request.section)
+    broadcast.require_live(conn, listing.listing_id, marketplace)
     _magic(request.order_id, delist=False)
     order = _order_row(conn, marketplace, request.order_id)
     if order is not None:

@@ -1,0 +1,377 @@
+"""Fault rules: make chosen requests fail, slow down, drop or come back garbled.
+
+A rule (``POST /_sim/faults``) is a :class:`~simulator.core.http.matching.RequestMatch`,
+an :class:`Action`, a probability drawn from the rule's own seeded generator
+(same seed, same hits) and an optional count (the next N matching requests
+only). The newest active rule that matches a request applies.
+
+Actions, in order: ``latency_ms`` (fixed, or ``{"min", "max"}``) waits
+without blocking the event loop; ``drop`` closes the connection without an
+answer; ``status`` answers instead of the service (``body``, or the
+operation's documented body for that status), so nothing changes state;
+``corrupt`` (``truncate`` / ``garble``) damages the body sent, the service's
+own when no ``status`` is set (the work is done, the answer is lost in
+transit).
+
+Inbound rules apply to every product request (never to ``/_sim``).
+Outbound rules (``direction: outbound``) apply to the simulator's own calls
+(PDF inputs, webhooks, callbacks): :func:`outbound_fault` is the hook and
+:class:`FaultTransport` the httpx transport that applies it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from simulator.core.errors import BadRequest, NotFound
+from simulator.core.http.asgi import drop_connection, respond
+from simulator.core.http.matching import Facts, RequestMatch
+from simulator.core.http.samples import body_for
+
+if TYPE_CHECKING:
+    from simulator.core.http.steering import RequestNote, Steering
+
+__all__ = ["Action", "Corruption", "Direction", "FaultBook", "FaultRule", "FaultTransport",
+           "Faults", "outbound_fault"]
+
+MAX_LATENCY_MS = 600_000
+MAX_RULES = 1000
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class Corruption(StrEnum):
+    TRUNCATE = "truncate"
+    GARBLE = "garble"
+
+
+def _number(value: Any, name: str, low: float, high: float) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
+        raise BadRequest(f"{name} must be a number from {low:g} to {high:g}")
+    return float(value)
+
+
+def _integer(value: Any, name: str, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise BadRequest(f"{name} must be an integer from {low} to {high}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """What a rule does to the requests it hits (see the module docstring)."""
+
+    status: int | None = None
+    body: Any = None
+    latency_ms: tuple[float, float] = (0.0, 0.0)
+    drop: bool = False
+    corrupt: Corruption | None = None
+
+    @classmethod
+    def from_json(cls, value: Any) -> Action:
+        if not isinstance(value, dict):
+            raise BadRequest("action must be an object")
+        unknown = sorted(set(value) - {"status", "body", "latency_ms", "drop", "corrupt"})
+        if unknown:
+            raise BadRequest(f"action has unknown field '{unknown[0]}'")
+        status = value.get("status")
+        if status is not None:
+            status = _integer(status, "action.status", 100, 599)
+        latency = value.get("latency_ms", 0)
+        if isinstance(latency, dict):
+            low = _number(latency.get("min", 0), "action.latency_ms.min", 0, MAX_LATENCY_MS)
+            high = _number(latency.get("max", low), "action.latency_ms.max", 0, MAX_LATENCY_MS)
+            if high < low:
+                raise BadRequest("action.latency_ms.max must not be less than its min")
+        else:
+            low = high = _number(latency, "action.latency_ms", 0, MAX_LATENCY_MS)
+        drop = value.get("drop", False)
+        if not isinstance(drop, bool):
+            raise BadRequest("action.drop must be true or false")
+        corrupt = value.get("corrupt")
+        if corrupt is not None and corrupt not in set(Corruption):
+            raise BadRequest("action.corrupt must be 'truncate' or 'garble'")
+        action = cls(status, value.get("body"), (low, high), drop,
+                     Corruption(corrupt) if corrupt else None)
+        if not (status or high or drop or corrupt):
+            raise BadRequest("action must set at least one of status, latency_ms, drop, corrupt")
+        return action
+
+    def to_json(self) -> dict[str, Any]:
+        low, high = self.latency_ms
+        latency: Any = low if low == high else {"min": low, "max": high}
+        return {"status": self.status, "body": self.body, "latency_ms": latency,
+                "drop": self.drop, "corrupt": str(self.corrupt) if self.corrupt else None}
+
+
+@dataclass(slots=True)
+class FaultRule:
+    """One rule with its counters and its own seeded generator."""
+
+    rule_id: str
+    match: RequestMatch
+    action: Action
+    direction: Direction = Direction.INBOUND
+    probability: float = 1.0
+    count: int | None = None
+    seed: int = 0
+    hits: int = 0
+    considered: int = 0
+    rng: random.Random = field(default_factory=random.Random)
+
+    @classmethod
+    def from_json(cls, rule_id: str, value: Any) -> FaultRule:
+        if not isinstance(value, dict):
+            raise BadRequest("A fault rule must be a JSON object")
+        unknown = sorted(set(value) - {"match", "action", "probability", "count", "seed",
+                                       "direction"})
+        if unknown:
+            raise BadRequest(f"Unknown field '{unknown[0]}' in the fault rule")
+        if "action" not in value:
+            raise BadRequest("'action' is required")
+        direction = value.get("direction", "inbound")
+        if direction not in set(Direction):
+            raise BadRequest("direction must be 'inbound' or 'outbound'")
+        count = value.get("count")
+        seed = _integer(value.get("seed", 0), "seed", -(2**63), 2**63 - 1)
+        return cls(rule_id, RequestMatch.from_json(value.get("match")),
+                   Action.from_json(value["action"]), Direction(direction),
+                   _number(value.get("probability", 1.0), "probability", 0, 1),
+                   None if count is None else _integer(count, "count", 1, 10**9), seed,
+                   rng=random.Random(seed))
+
+    @property
+    def active(self) -> bool:
+        return self.count is None or self.hits < self.count
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.rule_id, "direction": str(self.direction),
+                "match": self.match.to_json(), "action": self.action.to_json(),
+                "probability": self.probability, "count": self.count, "seed": self.seed,
+                "hits": self.hits, "considered": self.considered,
+                "remaining": None if self.count is None else self.count - self.hits,
+                "active": self.active}
+
+    def latency_seconds(self) -> float:
+        low, high = self.action.latency_ms
+        return (low if low == high else self.rng.uniform(low, high)) / 1000
+
+
+class FaultBook:
+    """The rules of one simulator (thread-safe: outbound calls come from workers)."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, FaultRule] = {}
+        self._next = 1
+        self._lock = threading.Lock()
+
+    def add(self, document: Any) -> FaultRule:
+        with self._lock:
+            if len(self._rules) >= MAX_RULES:
+                raise BadRequest(f"At most {MAX_RULES} fault rules; delete some first")
+            rule = FaultRule.from_json(f"f{self._next}", document)
+            self._next += 1
+            self._rules[rule.rule_id] = rule
+            return rule
+
+    def rules(self) -> list[FaultRule]:
+        with self._lock:
+            return list(self._rules.values())
+
+    def get(self, rule_id: str) -> FaultRule:
+        with self._lock:
+            found = self._rules.get(rule_id)
+        if found is None:
+            raise NotFound(f"No fault rule {rule_id!r}")
+        return found
+
+    def delete(self, rule_id: str) -> None:
+        self.get(rule_id)
+        with self._lock:
+            self._rules.pop(rule_id, None)
+
+    def clear(self) -> int:
+        with self._lock:
+            count = len(self._rules)
+            self._rules.clear()
+            self._next = 1
+            return count
+
+    def __bool__(self) -> bool:
+        return bool(self._rules)
+
+    def pick(self, facts: Facts, direction: Direction = Direction.INBOUND) -> FaultRule | None:
+        """The rule that applies to ``facts`` (counting the hit), if any.
+
+        Each matching active rule, newest first, draws from its own generator
+        against its probability; the first that hits applies.
+        """
+        with self._lock:
+            for rule in reversed(self._rules.values()):
+                if rule.direction is not direction or not rule.active:
+                    continue
+                if not rule.match.matches(facts):
+                    continue
+                rule.considered += 1
+                if rule.probability >= 1.0 or rule.rng.random() < rule.probability:
+                    rule.hits += 1
+                    return rule
+            return None
+
+
+def corrupt(body: bytes, how: Corruption, rng: random.Random) -> bytes:
+    """``body`` cut in half, or with its bytes replaced by seeded noise (same length)."""
+    if how is Corruption.TRUNCATE:
+        return body[: len(body) // 2]
+    return bytes(rng.getrandbits(8) for _ in range(len(body)))
+
+
+def fault_body(rule: FaultRule, note: RequestNote) -> tuple[str | None, bytes]:
+    """The answer of a rule with a status: its body, the documented one, or a message."""
+    status = rule.action.status or 500
+    if rule.action.body is not None:
+        return "application/json", json.dumps(rule.action.body).encode()
+    route = note.route
+    documented = route.responses().get(str(status)) if route is not None else None
+    if documented is not None and route is not None:
+        kind, body = body_for(documented, route.document)
+        if kind is not None:
+            return kind, body
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    return "application/json", json.dumps({"message": f"{phrase} (fault rule {rule.rule_id})"}
+                                          ).encode()
+
+
+class Faults:
+    """ASGI middleware applying inbound rules (inside the journal, which notes the rule)."""
+
+    def __init__(self, app: ASGIApp, steering: Steering) -> None:
+        self.app = app
+        self.steering = steering
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from simulator.core.http.steering import note_of
+
+        note = note_of(scope)
+        book = self.steering.faults
+        rule = book.pick(note.facts) if note is not None and book else None
+        if rule is None or note is None:
+            await self.app(scope, receive, send)
+            return
+        note.fault = rule.rule_id
+        action = rule.action
+        if action.latency_ms[1]:
+            await asyncio.sleep(rule.latency_seconds())
+        if action.drop:
+            await drop_connection(send)
+            return
+        if action.status:
+            content_type, body = fault_body(rule, note)
+            if action.corrupt:
+                body = corrupt(body, action.corrupt, rule.rng)
+            await respond(send, action.status, body, content_type)
+            return
+        if action.corrupt:
+            await self.app(scope, receive, _corrupting(send, action.corrupt, rule.rng))
+            return
+        await self.app(scope, receive, send)
+
+
+def _corrupting(send: Send, how: Corruption, rng: random.Random) -> Send:
+    """A ``send`` that holds the response back, then sends its body damaged."""
+    start: Message | None = None
+    chunks: list[bytes] = []
+
+    async def wrapped(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            start = message
+            return
+        if message["type"] != "http.response.body" or start is None:
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        body = corrupt(b"".join(chunks), how, rng)
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return wrapped
+
+
+# --- outbound -----------------------------------------------------------------------
+
+
+def outbound_fault(simulator: Any, method: str, url: str) -> FaultRule | None:
+    """The outbound rule that applies to the simulator's own ``method url`` call, if any.
+
+    The hook for every outbound caller (PDF fetches, webhook and callback
+    deliveries): the caller applies the returned rule's action itself, or
+    sends through :class:`FaultTransport`, which does.
+    """
+    from simulator.core.http.steering import steering_of
+
+    book = steering_of(simulator).faults
+    if not book:
+        return None
+    parsed = httpx.URL(url)
+    facts = Facts(method=method.upper(), path=parsed.path, url=str(parsed))
+    return book.pick(facts, Direction.OUTBOUND)
+
+
+class FaultTransport(httpx.BaseTransport):
+    """An httpx transport applying the simulator's outbound rules around ``inner``.
+
+    Runs on the caller's (worker) thread, so latency is a real wait there.
+    A dropped call raises ``httpx.RemoteProtocolError`` as a closed connection does.
+    """
+
+    def __init__(self, simulator: Any, inner: httpx.BaseTransport | None = None) -> None:
+        self.simulator = simulator
+        self.inner = inner or httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        rule = outbound_fault(self.simulator, request.method, str(request.url))
+        if rule is None:
+            return self.inner.handle_request(request)
+        action = rule.action
+        if action.latency_ms[1]:
+            time.sleep(rule.latency_seconds())
+        if action.drop:
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response "
+                                            f"(fault rule {rule.rule_id})", request=request)
+        if action.status:
+            body = json.dumps(action.body if action.body is not None else {
+                "message": f"fault rule {rule.rule_id}"}).encode()
+            if action.corrupt:
+                body = corrupt(body, action.corrupt, rule.rng)
+            return httpx.Response(action.status, content=body, request=request,
+                                  headers={"content-type": "application/json"})
+        response = self.inner.handle_request(request)
+        if action.corrupt:
+            data = corrupt(response.read(), action.corrupt, rule.rng)
+            headers = {k: v for k, v in response.headers.items() if k.lower() not in
+                       ("content-length", "content-encoding", "transfer-encoding")}
+            return httpx.Response(response.status_code, content=data, request=request,
+                                  headers=headers)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()

@@ -1,0 +1,107 @@
+"""Snapshots: export, import, and a round trip that gives the same answers to every read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from starlette.testclient import TestClient
+
+import simulator.services as registry
+from simulator.app import create_app
+from simulator.runtime import Simulator
+from tests.conftest import MARKETPLACE_HEADERS, frozen_config
+from tests.control.helpers import HOLD_PATH, hold, post_hold
+from tests.dummy_service import SERVICE as DUMMY
+from tests.pdfs_helpers import HEADERS as PDF_HEADERS
+from tests.pdfs_helpers import finished, mint
+
+INVOICE = {**hold("inv-1", seat="20"), "predelivered": False, "delivery_option": "PDF",
+           "payout": {"price": 35.5, "currency": "USD"}}
+INVOICE.pop("hold_length")
+
+
+def _with_dummy_service() -> Any:
+    saved = registry.SERVICES
+    registry.SERVICES = (*saved, DUMMY)  # a service added later, with its own table
+    try:
+        simulator = Simulator(frozen_config(), services=registry.SERVICES)
+    finally:
+        registry.SERVICES = saved
+    return create_app(simulator.config, simulator)
+
+
+def _reads(client: TestClient, job_id: str) -> dict[str, Any]:
+    """What a test could read back, through the product APIs."""
+    return {
+        "order": client.get("/sales/v1/Stubhub/order", params={"order_id": "inv-1"},
+                            headers={"x-api-key": "broker-key-8060"}).json(),
+        "job": client.get(f"/pdfs/v1/decoder/{job_id}/", headers=PDF_HEADERS).json(),
+        "pings": client.get("/dummy/v1/pings").json(),
+        "clock": client.get("/_sim/clock").json(),
+        "held": post_hold(client, "someone-else", seat="19", Prefer="").status_code,
+    }
+
+
+def test_round_trip_of_holds_invoices_pdf_jobs_and_a_later_service() -> None:
+    app = _with_dummy_service()
+    with TestClient(app) as client:
+        assert post_hold(client, "hold-1").status_code == 200
+        invoiced = client.post(f"{HOLD_PATH}/invoice", json=INVOICE, headers=MARKETPLACE_HEADERS)
+        assert invoiced.status_code == 200, invoiced.text
+        minted = mint(client, count=1, seed=3)
+        started = client.post("/pdfs/v1/decoder/", json={"url": minted["url"], "async": True},
+                              headers=PDF_HEADERS)
+        job_id = started.json()["job_id"]
+        assert finished(client, "decoder", job_id)["status"] == "SUCCEEDED"
+        client.post("/_sim/clock/advance", json={"seconds": 60})
+        exported = client.get("/_sim/state")
+        assert exported.status_code == 200
+        snapshot = exported.json()
+        assert {"dummy_pings", "meta"} <= set(snapshot["tables"])
+        assert snapshot["tables"]["dummy_pings"][0]["due"].startswith("2030-01-01")
+        before = _reads(client, job_id)
+        # the world moves on: the hold expires, pings fire, state is reset...
+        client.post("/_sim/clock/advance", json={"seconds": 86400 * 3650})
+        client.post("/_sim/reset")
+        assert _reads(client, job_id) != before
+        imported = client.put("/_sim/state", json=snapshot)
+        assert imported.status_code == 200, imported.text
+        assert imported.json()["counts"]["dummy_pings"] == 1
+        assert _reads(client, job_id) == before
+        again = client.get("/_sim/state").json()
+        for name in snapshot["tables"]:
+            assert again["tables"][name] == snapshot["tables"][name], name
+        assert again == snapshot
+        # timers were re-armed from the imported rows: time moves the imported state on
+        client.put("/_sim/clock", json={"now": "2030-01-01T00:00:01Z"})
+        assert [p["fired"] for p in client.get("/dummy/v1/pings").json()["pings"]] == [True]
+    app.simulator.close()
+
+
+def test_bad_documents_get_400_and_change_nothing(client: TestClient) -> None:
+    assert post_hold(client, "o1").status_code == 200
+    good = client.get("/_sim/state").json()
+    bad = {
+        "format": {**good, "format": "other"},
+        "not a table": {**good, "tables": {**good["tables"], "nope": []}},
+        "unknown column": {**good, "tables": {**good["tables"], "meta": [{"colour": 1}]}},
+        "cannot be imported": {**good, "tables": {**good["tables"],
+                                                  "meta": good["tables"]["meta"] * 2}},
+        "clock.now": {**good, "clock": {"mode": "frozen", "now": "soon"}},
+    }
+    for needle, document in bad.items():
+        response = client.put("/_sim/state", json=document)
+        assert response.status_code == 400, needle
+        assert needle in response.json()["message"], response.json()
+    assert post_hold(client, "o2").status_code == 409  # the hold is still there
+
+
+def test_saved_scenario_starts_every_test(client: TestClient, advance) -> None:  # type: ignore[no-untyped-def]
+    post_hold(client, "scenario")
+    saved = client.get("/_sim/state").json()
+    for _ in range(2):
+        client.put("/_sim/state", json=saved)
+        assert post_hold(client, "again").status_code == 409
+        advance(timedelta(minutes=6))  # the 5-minute hold expires
+        assert post_hold(client, "again").status_code == 200
