@@ -138,6 +138,24 @@ def is_write_clash(exc: BaseException) -> bool:
     return False
 
 
+def sync_sequences(conn: Connection) -> None:
+    """Make auto-increment keys continue after the largest stored one, as SQLite does.
+
+    PostgreSQL sequences survive ``DELETE`` and ignore rows inserted with
+    explicit ids (fixtures); call this after a wipe or a load so both engines
+    hand out the same next ids.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    for table in metadata.sorted_tables:
+        column = table.autoincrement_column
+        if column is not None:
+            conn.execute(text(
+                f'SELECT setval(pg_get_serial_sequence(:table, :column), '
+                f'COALESCE((SELECT max("{column.name}") FROM "{table.name}"), 0) + 1, false)'),
+                {"table": table.name, "column": column.name})
+
+
 def insert_or_ignore(conn: Connection, table: Table, **values: Any) -> None:
     """Insert a row unless one with the same key exists (safe against concurrent inserts)."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
