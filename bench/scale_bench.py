@@ -81,7 +81,7 @@ def wrk(port: int, holds: Path, seconds: int, connections: int, cpu: str
 def workers_part(seconds: int, connections: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         holds = Path(tmp) / "holds.json"
-        write_holds(holds, 5000)
+        write_holds(holds, 1000)
         rates = {}
         for workers, cpus in ((1, "0"), (2, "0,1")):
             server, port = serve(str(Path(tmp) / f"w{workers}.sqlite3"), workers, cpus)
@@ -99,7 +99,7 @@ def workers_part(seconds: int, connections: int) -> None:
 def replicas_part(db: str, seconds: int, connections: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         holds = Path(tmp) / "holds.json"
-        write_holds(holds, 3000)
+        write_holds(holds, 1000)
         started = [serve(db, 1, "0,1") for _ in range(3)]
         try:
             httpx.post(f"http://127.0.0.1:{started[0][1]}/_sim/reset", timeout=60)

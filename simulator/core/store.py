@@ -14,6 +14,7 @@ the runtime re-runs the operation.
 
 from __future__ import annotations
 
+import fcntl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -175,6 +176,12 @@ class Store:
         #: runs them concurrently (row locks and unique keys arbitrate).
         self._lock: threading.RLock | nullcontext[None] = (
             threading.RLock() if self.is_sqlite else nullcontext())
+        #: Worker processes on one SQLite file queue on an ``flock`` beside it: a
+        #: blocked ``flock`` wakes the moment the writer finishes, where SQLite's
+        #: busy handler would sleep and retry (up to 100 ms a turn).
+        self._file_lock: Any = None
+        if self.is_sqlite and not self.url.endswith(":memory:"):
+            self._file_lock = open(f"{self.engine.url.database}.writer-lock", "a")  # noqa: SIM115
         self.create_schema()
 
     @property
@@ -199,9 +206,21 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One atomic unit of work: committed on success, rolled back on error."""
-        with self._lock, self.engine.begin() as conn:
+        with self._lock, self._writer(), self.engine.begin() as conn:
             conn.info[WRITTEN] = set()
             yield conn
+
+    @contextmanager
+    def _writer(self) -> Iterator[None]:
+        """Hold the file's writer lock (SQLite files only) for one transaction."""
+        if self._file_lock is None:
+            yield
+            return
+        fcntl.flock(self._file_lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._file_lock, fcntl.LOCK_UN)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -218,3 +237,5 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._file_lock is not None:
+            self._file_lock.close()
