@@ -262,16 +262,22 @@ class Simulator:
 
     def replace_state(self, write: Callable[[Connection], R], clock: SimClock | None = None
                       ) -> R:
-        """Replace all state by ``write(conn)`` (one transaction, a new generation), then
+        """Replace all state by ``write(conn)`` (one transaction, a new generation unless
+        ``write`` restored another one, as a snapshot import does), then
         forget what the process knew of the old state (cached keys, clock events,
         service runtimes) and re-arm the timers; other processes sharing the store
         do the same at their next operation. ``clock`` (an imported snapshot's)
         replaces the clock."""
-        generation = uuid.uuid4().hex
         with self.store.transaction() as conn:
             result = write(conn)
-            conn.execute(delete(meta).where(meta.c.key == GENERATION_KEY))
-            conn.execute(meta.insert().values(key=GENERATION_KEY, value={"id": generation}))
+            restored = conn.execute(select(meta.c.value).where(meta.c.key == GENERATION_KEY)
+                                    ).scalar()
+            generation = restored.get("id") if restored else None
+            if generation is None or generation == self._generation:
+                # a fixtures load (or an import of this very generation): a new one
+                generation = uuid.uuid4().hex
+                conn.execute(delete(meta).where(meta.c.key == GENERATION_KEY))
+                conn.execute(meta.insert().values(key=GENERATION_KEY, value={"id": generation}))
         self._generation = generation
         if clock is not None:
             self._clock = clock
