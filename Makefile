@@ -36,6 +36,8 @@ bench: install
 	$(BIN)/python bench/run.py $(ARGS)
 	$(BIN)/python bench/pdf_bench.py
 	$(BIN)/python bench/longpoll_bench.py
+	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
+	scripts/with-postgres $(BIN)/python bench/scale_bench.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

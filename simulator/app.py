@@ -81,7 +81,7 @@ def _ticker(simulator: Simulator) -> Any:
         async def tick() -> None:
             while True:
                 await asyncio.sleep(simulator.config.tick_seconds)
-                simulator.clock.run_due()
+                simulator.tick()
 
         task = asyncio.create_task(tick())
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 import warnings
 from pathlib import Path
@@ -12,6 +11,7 @@ import click
 from simulator.config import SimConfig
 from simulator.core.clock import ClockMode
 from simulator.progress import board
+from simulator.workers import FACTORY, export_config, tune_gc
 
 DEFAULT_DB = "var/ticketsim.sqlite3"
 
@@ -58,6 +58,8 @@ def main() -> None:
 @click.option("--no-control", is_flag=True,
               help="Do not serve the control plane /_sim (stand in for a real deployment).")
 @click.option("--log-level", default="warning", show_default=True)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
+              help="Processes serving the port over one database (a file or PostgreSQL).")
 # -- control plane and steering (docs/control.md) --
 @click.option("--journal-size", default=10_000, show_default=True, type=click.IntRange(1),
               envvar="TICKETSIM_JOURNAL_SIZE", help="Requests the journal keeps (a ring).")
@@ -72,7 +74,8 @@ def main() -> None:
 def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
           validate_responses: bool, long_poll_seconds: float, fetch_allow: str,
           no_control: bool, log_level: str, journal_size: int, journal_body_bytes: int,
-          control_token: str | None, insecure_control: bool, log_format: str) -> None:
+          control_token: str | None, insecure_control: bool, log_format: str,
+          workers: int) -> None:
     """Serve every API on one port, at the real APIs' paths."""
     import uvicorn
 
@@ -91,8 +94,13 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
                        fetch_allow=tuple(h.strip() for h in fetch_allow.split(",") if h.strip()),
                        journal_size=journal_size, journal_body_bytes=journal_body_bytes,
                        control_token=control_token or None, control=not no_control)
+    # --- scale-out: several processes over one store act as one simulator ---
+    config.shared = _shared_store(db, workers)
     app = create_app(config)
-    click.echo(f"ticketsim serving on {base_url}  (state: {db}; live state page: {base_url}/)")
+    if workers > 1:  # each worker builds its own app; this one prepared the store
+        app.simulator.close()
+    click.echo(f"ticketsim serving on {base_url}  (state: {db}, workers: {workers}; "
+               f"live state page: {base_url}/)")
     for service in SERVICES:
         for mount in service.mounts:
             if mount.is_control_plane and no_control:
@@ -103,12 +111,22 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
                f"broker {DEFAULT_BROKER_KEY!r} (user 8060), seller 'sim-seller-key' "
                "(ticket transfers)")
     sys.stdout.flush()
-    # Each waiting long-poll keeps ~200 objects alive; with the default GC
-    # thresholds a full collection over 10,000 waiters stalls the loop ~0.8 s
-    # (bench/longpoll_bench.py). Full collections only every 1000th gen-1 one.
-    gc.set_threshold(700, 10, 1000)
     log_requests(log_format)
+    if workers > 1:
+        export_config(config)
+        uvicorn.run(FACTORY, factory=True, workers=workers, host=host, port=port,
+                    log_level=log_level, access_log=False)
+        return
+    tune_gc()
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+
+
+def _shared_store(db: str, workers: int) -> bool:
+    """Whether other processes may use the store: several workers, or a server database."""
+    if workers > 1 and db == ":memory:":
+        raise click.BadParameter("several workers need a database file or a PostgreSQL URL, "
+                                 "not ':memory:'", param_hint="--db")
+    return workers > 1 or ("://" in db and not db.startswith("sqlite"))
 
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
