@@ -9,7 +9,7 @@ Order matters for fixtures: a service may refer to what earlier ones load.
 from __future__ import annotations
 
 from simulator.core.service import ServiceDef
-from simulator.services import control, files, pdfs, platform, sales
+from simulator.services import control, files, inventory, pdfs, platform, sales
 
 SERVICES: tuple[ServiceDef, ...] = (
     platform.SERVICE,
@@ -17,6 +17,7 @@ SERVICES: tuple[ServiceDef, ...] = (
     files.SERVICE,
     sales.SERVICE,
     pdfs.SERVICE,
+    inventory.SERVICE,
 )
 
 

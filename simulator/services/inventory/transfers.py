@@ -1,0 +1,235 @@
+"""POST /transfer, POST /recall and GET /transfers.
+
+A transfer is created at once (``{"transfer_id": n}``) and then moves on
+the SimClock (see :mod:`.steps`). Its tickets are mapped when it is created:
+a ticket that cannot be mapped makes it FAILED_MAPPING with a
+``mapping_error``, and it has no requests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, exists, select
+
+from simulator.core.errors import NotFound
+from simulator.core.ids import new_hex
+from simulator.services.inventory import queries
+from simulator.services.inventory.mapping import (
+    TicketMissing,
+    TicketRequest,
+    TicketsUnavailable,
+    map_tickets,
+)
+from simulator.services.inventory.states import REQUEST, STATUS_CODES, TRANSFER, Status
+from simulator.services.inventory.steps import apply_due
+from simulator.services.inventory.tables import (
+    inventory_tickets,
+    inventory_transfers,
+    transfer_requests,
+    transfer_tickets,
+)
+from simulator.services.inventory.tickets import ticket_conditions, ticket_view
+
+X = inventory_transfers
+R = transfer_requests
+T = inventory_tickets
+TT = transfer_tickets
+
+#: How each primary seller's transfers are carried out (``transfer_type``).
+TRANSFER_TYPES: dict[str, str] = {
+    "Ticketmaster": "tradedesk",
+    "Tickets.com": "ticketscom",
+    "Ticketmaster Account Manager": "accountmanager",
+    "MLB Ballpark App": "ballpark",
+    "Seatgeek": "seatgeek",
+    "AXS": "axs",
+}
+NO_RESULTS = "No Results Found"
+
+
+@dataclass(frozen=True, slots=True)
+class TransferOrder:
+    """The body of POST /transfer (after the spec's validation)."""
+
+    recipient_email: str
+    first_name: str
+    last_name: str
+    tickets: list[TicketRequest]
+    order_id: str | None = None
+    invoice_id: str | None = None
+    marketplace: str | None = None
+    note: str | None = None
+    force: bool = False
+    upload_proof: bool = False
+
+
+def _mapping(conn: Connection, user_id: int, order: TransferOrder) -> tuple[list[Any], str | None]:
+    try:
+        return map_tickets(conn, user_id, order.tickets, force=order.force,
+                           barcode_transfer=True), None
+    except TicketMissing as exc:
+        return [], f"{NO_RESULTS}: {exc.message}"
+    except TicketsUnavailable as exc:
+        return [], exc.message
+
+
+def create_transfer(conn: Connection, now: datetime, user_id: int, order: TransferOrder,
+                    durations: dict[str, Any]) -> dict[str, Any]:
+    """Start a transfer: one PENDING request per primary account of the mapped tickets."""
+    apply_due(conn, now)
+    groups, mapping_error = _mapping(conn, user_id, order)
+    status = TRANSFER.initial(Status.FAILED_MAPPING if mapping_error else Status.PENDING)
+    start = queries.naive_utc(now)
+    transfer_id = conn.execute(X.insert().values(
+        user_id=user_id, start_time=start, order_id=order.order_id, invoice_id=order.invoice_id,
+        marketplace=order.marketplace, recipient_email=order.recipient_email,
+        recipient_first_name=order.first_name, recipient_last_name=order.last_name,
+        note=order.note, status=status, mapping_error=mapping_error,
+        upload_proof=order.upload_proof)).inserted_primary_key[0]
+    due = start + timedelta(seconds=float(durations["verify_start_seconds"]))
+    for position, group in enumerate(groups):
+        transfer_type = TRANSFER_TYPES.get(group.account_type, group.account_type.lower())
+        token = (new_hex(conn, 32, kind="tradedesk").upper() if transfer_type == "tradedesk"
+                 else None)
+        request_id = conn.execute(R.insert().values(
+            transfer_id=transfer_id, position=position, account_id=group.account_id,
+            username=group.username, account_type=group.account_type,
+            transfer_type=transfer_type, tradedesk_token=token,
+            status=REQUEST.initial(Status.PENDING), due_at=due, durations=durations,
+        )).inserted_primary_key[0]
+        conn.execute(TT.insert(), [{"request_id": request_id, "ticket_id": row.id}
+                                   for row in group.tickets])
+    return {"transfer_id": int(transfer_id)}
+
+
+def _owned(conn: Connection, user_id: int, transfer_id: int) -> Any:
+    row = conn.execute(select(X.c.id).where(X.c.id == min(transfer_id, queries.MAX_ID),
+                                            X.c.user_id == user_id)).first()
+    if row is None:
+        raise NotFound(f"Transfer {transfer_id} not found")
+    return row
+
+
+def recall_transfer(conn: Connection, now: datetime, user_id: int, transfer_id: int
+                    ) -> dict[str, Any]:
+    """Start recalling an EMAILED or PARTIAL transfer's emailed requests (409 otherwise)."""
+    apply_due(conn, now)
+    _owned(conn, user_id, transfer_id)
+    TRANSFER.move(conn, X.c.id == transfer_id, Status.RECALLING)
+    for request in conn.execute(select(R.c.id, R.c.durations).where(
+            R.c.transfer_id == transfer_id, R.c.status == Status.EMAILED)).all():
+        due = queries.naive_utc(now) + timedelta(
+            seconds=float(request.durations["recall_seconds"]))
+        REQUEST.move(conn, R.c.id == request.id, Status.RECALLING, due_at=due,
+                     error_message=None)
+    return {"transfer_id": transfer_id}
+
+
+@dataclass(frozen=True, slots=True)
+class TransferFilter:
+    """The documented query parameters of GET /transfers."""
+
+    id: int | None = None
+    order_id: str | None = None
+    invoice_id: str | None = None
+    account_ids: list[int] | None = None
+    date_time_from: datetime | None = None
+    date_time_to: datetime | None = None
+    venue: str | None = None
+    event: str | None = None
+    event_date_from: datetime | None = None
+    event_date_to: datetime | None = None
+    section: str | None = None
+    row: str | None = None
+    seat: str | None = None
+
+    @classmethod
+    def from_query(cls, query: dict[str, Any]) -> TransferFilter:
+        return cls(
+            id=query.get("id"), order_id=query.get("order_id"),
+            invoice_id=query.get("invoice_id"),
+            account_ids=queries.id_list("account_id", query.get("account_id")),
+            date_time_from=queries.lower_bound("date_time_from", query.get("date_time_from")),
+            date_time_to=queries.upper_bound("date_time_to", query.get("date_time_to")),
+            venue=query.get("venue"), event=query.get("event"),
+            event_date_from=queries.lower_bound("event_date_from",
+                                                query.get("event_date_from")),
+            event_date_to=queries.upper_bound("event_date_to", query.get("event_date_to")),
+            section=query.get("section"), row=query.get("row"), seat=query.get("seat"),
+        )
+
+    def conditions(self, user_id: int) -> list[ColumnElement[bool]]:
+        found: list[ColumnElement[bool]] = [X.c.user_id == user_id]
+        for column, value in (("id", self.id), ("order_id", self.order_id),
+                              ("invoice_id", self.invoice_id)):
+            if value is not None:
+                found.append(X.c[column] == value)
+        if self.date_time_from is not None:
+            found.append(X.c.start_time >= self.date_time_from)
+        if self.date_time_to is not None:
+            found.append(X.c.start_time < self.date_time_to)
+        if self.account_ids is not None:
+            found.append(exists().where(R.c.transfer_id == X.c.id,
+                                        R.c.account_id.in_(self.account_ids)))
+        on_tickets = ticket_conditions(
+            T, date_from=self.event_date_from, date_to=self.event_date_to, venue=self.venue,
+            event=self.event, section=self.section, row=self.row, seat=self.seat)
+        if on_tickets:
+            found.append(exists().where(R.c.transfer_id == X.c.id,
+                                        TT.c.request_id == R.c.id, T.c.id == TT.c.ticket_id,
+                                        *on_tickets))
+        return found
+
+
+def _status(value: str) -> dict[str, Any]:
+    status = Status(value)
+    return {"status": str(status), "status_code": STATUS_CODES[status]}
+
+
+def _request_view(row: Any, tickets: list[dict[str, Any]]) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "id": row.id, "account_id": row.account_id, "username": row.username,
+        "account_type": row.account_type, "transfer_type": row.transfer_type,
+    }
+    if row.tradedesk_token is not None:
+        view["tradedesk_token"] = row.tradedesk_token
+    return view | _status(row.status) | {
+        "transfer_job_id": row.transfer_job_id, "fulfillment_id": row.fulfillment_id,
+        "response": row.response, "error_message": row.error_message, "tickets": tickets}
+
+
+def _transfer_view(row: Any, requests: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": row.id, "start_time": queries.utc_stamp(row.start_time), "user_id": row.user_id,
+        "order_id": row.order_id, "invoice_id": row.invoice_id, "marketplace": row.marketplace,
+        "recipient_email": row.recipient_email,
+        "recipient_first_name": row.recipient_first_name,
+        "recipient_last_name": row.recipient_last_name, "note": row.note,
+        **_status(row.status), "mapping_error": row.mapping_error, "requests": requests,
+    }
+
+
+def get_transfers(conn: Connection, now: datetime, user_id: int, wanted: TransferFilter,
+                  page: queries.Page) -> dict[str, Any]:
+    """``count`` of the user's matching transfers and one page of them, with requests."""
+    apply_due(conn, now)
+    conditions = wanted.conditions(user_id)
+    rows = conn.execute(page.apply(select(X).where(*conditions).order_by(X.c.id))).all()
+    ids = [row.id for row in rows]
+    requests = conn.execute(select(R).where(R.c.transfer_id.in_(ids))
+                            .order_by(R.c.transfer_id, R.c.position)).all()
+    tickets: dict[int, list[dict[str, Any]]] = {}
+    for ticket in conn.execute(
+            select(TT.c.request_id, T).join(T, T.c.id == TT.c.ticket_id)
+            .where(TT.c.request_id.in_([r.id for r in requests]))
+            .order_by(TT.c.request_id, T.c.id)):
+        tickets.setdefault(ticket.request_id, []).append(ticket_view(ticket))
+    by_transfer: dict[int, list[dict[str, Any]]] = {}
+    for request in requests:
+        by_transfer.setdefault(request.transfer_id, []).append(
+            _request_view(request, tickets.get(request.id, [])))
+    return {"count": queries.count_of(conn, X.c.id, conditions),
+            "transfers": [_transfer_view(row, by_transfer.get(row.id, [])) for row in rows]}
