@@ -2,9 +2,12 @@
 
 Delivery lifecycle, declared as a transition table::
 
-    PENDING → SENDING → SUCCEEDED | FAILED
-                      → PENDING            (a retry is scheduled; a restart
+    PENDING → DUE → SENDING → SUCCEEDED | FAILED
+    PENDING → SENDING       → PENDING      (a retry is scheduled; a restart
                                             also puts SENDING back to PENDING)
+
+DUE means "its instant came on the clock, waiting for a sender": the timer
+marks it so, and then no longer wakes for it.
 
 An attempt's simulated instant is the instant it was due: the engine is
 modelled as sending exactly on time, so the log is the same however the
@@ -40,6 +43,7 @@ A = delivery_attempts
 
 class DeliveryStatus(StrEnum):
     PENDING = "PENDING"
+    DUE = "DUE"
     SENDING = "SENDING"
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
@@ -47,7 +51,8 @@ class DeliveryStatus(StrEnum):
 
 DELIVERY: Lifecycle[DeliveryStatus] = Lifecycle(D, D.c.status, {
     None: {DeliveryStatus.PENDING},
-    DeliveryStatus.PENDING: {DeliveryStatus.SENDING},
+    DeliveryStatus.PENDING: {DeliveryStatus.DUE, DeliveryStatus.SENDING},
+    DeliveryStatus.DUE: {DeliveryStatus.SENDING},
     DeliveryStatus.SENDING: {DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED,
                              DeliveryStatus.PENDING},
 }, noun="delivery")
@@ -139,7 +144,8 @@ def body_bytes(body: Any) -> bytes | None:
 def claim_due(conn: Connection, now: datetime, limit: int) -> list[Claim]:
     """Take up to ``limit`` PENDING deliveries due by ``now``, oldest first, as SENDING."""
     rows = conn.execute(select(D).where(
-        D.c.status == DeliveryStatus.PENDING, D.c.next_attempt_at <= naive(now),
+        D.c.status.in_((DeliveryStatus.PENDING, DeliveryStatus.DUE)),
+        D.c.next_attempt_at <= naive(now),
     ).order_by(D.c.next_attempt_at, D.c.seq).limit(max(0, limit))).all()
     claims = []
     for row in rows:
@@ -162,7 +168,9 @@ def next_due(conn: Connection) -> datetime | None:
 
 
 def wake_sender(conn: Connection, now: datetime) -> None:
-    """A delivery came due on the clock: wake the runtime that sends."""
+    """Deliveries came due on the clock: mark them DUE and wake the runtime that sends."""
+    DELIVERY.move_all(conn, (D.c.status == DeliveryStatus.PENDING)
+                      & (D.c.next_attempt_at <= naive(now)), DeliveryStatus.DUE)
     doorbell.ring(conn)
 
 
