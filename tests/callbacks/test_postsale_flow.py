@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from simulator.core.outbound.signing import verify
-from tests.callbacks.helpers import A1, HOOK_SECRET, SECRET, environment, minutes
+from tests.callbacks.helpers import HOOK_SECRET, SECRET, environment, minutes
 
 #: The documented example body (seed "Webhooks / Sale Notification"), its shape.
 DOC_EXAMPLE_KEYS = {

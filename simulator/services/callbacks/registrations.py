@@ -64,14 +64,14 @@ def check_paths(paths: Any) -> dict[str, str]:
 def register_marketplace(conn: Connection, marketplace: Marketplace, body: Mapping[str, Any]
                          ) -> dict[str, Any]:
     """Set (replace) where the marketplace's callbacks go."""
-    values = {"base_url": check_url("base_url", body.get("base_url")),
-              "secret": check_secret(body.get("secret")),
-              "paths": check_paths(body.get("paths"))}
+    paths = check_paths(body.get("paths"))
+    values: dict[str, Any] = {"base_url": check_url("base_url", body.get("base_url")),
+                              "secret": check_secret(body.get("secret")), "paths": paths}
     conn.execute(delete(callback_targets).where(
         callback_targets.c.marketplace_id == marketplace.id))
     conn.execute(callback_targets.insert().values(marketplace_id=marketplace.id, **values))
     return {"marketplace": marketplace.name, "base_url": values["base_url"],
-            "paths": {**DEFAULT_PATHS, **values["paths"]}}
+            "paths": {**DEFAULT_PATHS, **paths}}
 
 
 def register_webhook(conn: Connection, user_id: int, body: Mapping[str, Any]) -> dict[str, Any]:

@@ -24,12 +24,12 @@ from sqlalchemy import ColumnElement, Connection, func, select
 
 from simulator.core.errors import BadRequest
 from simulator.services.inventory import queries
+from simulator.services.inventory.steps import apply_due
 from simulator.services.inventory.tables import (
     account_holdings,
     inventory_tickets,
     primary_accounts,
 )
-from simulator.services.inventory.steps import apply_due
 from simulator.services.inventory.tickets import TICKET_ROWS, ticket_view
 
 T = inventory_tickets
