@@ -29,7 +29,7 @@ def declared_links(service: ServiceSpec) -> dict[str, str]:
     return {name: source for name, (source, _target) in service.links().items()}
 
 
-LINKED = {service.name: service for service in SESSION.services if declared_links(service)
+LINKED = {service.path.stem: service for service in SESSION.services if declared_links(service)
           and (SESSION.target.simulator or not service.is_control_plane)}
 
 

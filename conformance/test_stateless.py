@@ -16,7 +16,8 @@ from conformance import policy, schemas
 from conformance.session import current
 
 SESSION = current()
-SERVICES = {service.name: service for service in SESSION.services}
+# Keyed by spec file stem: a service may serve several specs (a control-plane mount).
+SERVICES = {service.path.stem: service for service in SESSION.services}
 REACHABLE = {name: service for name, service in SERVICES.items()
              if SESSION.target.simulator or not service.is_control_plane}
 SCHEMAS = {name: schemas.load(service, SESSION) for name, service in REACHABLE.items()}

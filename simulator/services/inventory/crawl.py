@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
 
-from simulator.core.errors import BadRequest, NotFound
+from simulator.core.errors import BadRequest, Conflict, NotFound
 from simulator.core.ids import new_hex
 from simulator.services.inventory import queries
 from simulator.services.inventory.states import CRAWL, CrawlStatus
@@ -160,7 +160,7 @@ def add_holding(conn: Connection, now: datetime, account_id: int, ticket: dict[s
     primary_id = str(ticket.get("primary_id") or new_hex(conn, 16, kind="primary-ticket"))
     if conn.execute(select(H.c.primary_id).where(H.c.account_id == account.id,
                                                  H.c.primary_id == primary_id)).first():
-        raise BadRequest(f"primary_id '{primary_id}' is already in account {account.id}")
+        raise Conflict(f"primary_id '{primary_id}' is already in account {account.id}")
     values = {"account_id": account.id, "primary_id": primary_id,
               "barcode": ticket.get("barcode"), "event": str(ticket["event"]),
               "venue": str(ticket["venue"]), "local_date": local_date,

@@ -85,7 +85,7 @@ def _primary_id(ctx: FixtureContext, account_type: str, local_date: datetime) ->
 def _account_tickets(ctx: FixtureContext, account: dict[str, Any], first_id: int,
                      events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rng = ctx.rng
-    found = []
+    found: list[dict[str, Any]] = []
     for _ in range(rng.randint(1, 2)):
         event = rng.choice(events)
         local_date = when(event["event_date"]).replace(tzinfo=None)

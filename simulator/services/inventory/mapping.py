@@ -146,8 +146,8 @@ def _barcode_ticket(conn: Connection, user_id: int, wanted: TicketRequest) -> An
                                               T.c.primary_id == primary_id)).first()
     if clash is not None:
         return None
-    values = {name: wanted.strings.get(name, "") for name in ("event", "venue", "section",
-                                                               "row", "seat")}
+    values: dict[str, Any] = {name: wanted.strings.get(name, "")
+                              for name in ("event", "venue", "section", "row", "seat")}
     values |= {"barcode": wanted.strings["barcode"], "local_date": wanted.local_date}
     ticket_id = int(conn.execute(select(func.max(T.c.id))).scalar() or 0) + 1
     conn.execute(T.insert().values(id=ticket_id, user_id=user_id, account_id=account.id,

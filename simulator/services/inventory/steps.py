@@ -13,7 +13,8 @@ every operation (:func:`apply_due`), so answers are exact at any instant.
 Magic recipient emails (documented in the README) force the failure paths:
 the local part (before ``@``, ignoring a ``+tag``) ``fail-verify``,
 ``fail-email``, ``partial`` (the first request is emailed, the others fail)
-or ``fail-recall``.
+or ``fail-recall``; ``instant`` makes every step of the transfer take no
+simulated time (for smoke tests on a frozen clock).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ FAIL_VERIFY = "fail-verify"
 FAIL_EMAIL = "fail-email"
 PARTIAL = "partial"
 FAIL_RECALL = "fail-recall"
+INSTANT = "instant"
 EMAIL_ERROR = "Service error: Can not confirm transfer"
 RECALL_ERROR = "Service error: Can not recall transfer"
 
@@ -61,6 +63,11 @@ RECALL_ERROR = "Service error: Can not recall transfer"
 def magic_of(email: str) -> str:
     """The magic word of a recipient email: its local part without a ``+tag``, lowercased."""
     return email.partition("@")[0].partition("+")[0].strip().casefold()
+
+
+def durations_for(email: str, durations: dict[str, Any]) -> dict[str, Any]:
+    """The step durations of a transfer to ``email`` (all zero for ``instant@``)."""
+    return {name: 0.0 for name in durations} if magic_of(email) == INSTANT else durations
 
 
 def _tickets(conn: Connection, request_id: int) -> list[Any]:

@@ -24,7 +24,7 @@ from simulator.services.inventory.mapping import (
     map_tickets,
 )
 from simulator.services.inventory.states import REQUEST, STATUS_CODES, TRANSFER, Status
-from simulator.services.inventory.steps import apply_due
+from simulator.services.inventory.steps import apply_due, durations_for
 from simulator.services.inventory.tables import (
     inventory_tickets,
     inventory_transfers,
@@ -80,6 +80,7 @@ def create_transfer(conn: Connection, now: datetime, user_id: int, order: Transf
                     durations: dict[str, Any]) -> dict[str, Any]:
     """Start a transfer: one PENDING request per primary account of the mapped tickets."""
     apply_due(conn, now)
+    durations = durations_for(order.recipient_email, durations)
     groups, mapping_error = _mapping(conn, user_id, order)
     status = TRANSFER.initial(Status.FAILED_MAPPING if mapping_error else Status.PENDING)
     start = queries.naive_utc(now)
@@ -88,7 +89,7 @@ def create_transfer(conn: Connection, now: datetime, user_id: int, order: Transf
         marketplace=order.marketplace, recipient_email=order.recipient_email,
         recipient_first_name=order.first_name, recipient_last_name=order.last_name,
         note=order.note, status=status, mapping_error=mapping_error,
-        upload_proof=order.upload_proof)).inserted_primary_key[0]
+        upload_proof=order.upload_proof)).inserted_primary_key[0]  # type: ignore[index]
     due = start + timedelta(seconds=float(durations["verify_start_seconds"]))
     for position, group in enumerate(groups):
         transfer_type = TRANSFER_TYPES.get(group.account_type, group.account_type.lower())
@@ -99,7 +100,7 @@ def create_transfer(conn: Connection, now: datetime, user_id: int, order: Transf
             username=group.username, account_type=group.account_type,
             transfer_type=transfer_type, tradedesk_token=token,
             status=REQUEST.initial(Status.PENDING), due_at=due, durations=durations,
-        )).inserted_primary_key[0]
+        )).inserted_primary_key[0]  # type: ignore[index]
         conn.execute(TT.insert(), [{"request_id": request_id, "ticket_id": row.id}
                                    for row in group.tickets])
     return {"transfer_id": int(transfer_id)}
@@ -172,8 +173,8 @@ class TransferFilter:
         if self.date_time_to is not None:
             found.append(X.c.start_time < self.date_time_to)
         if self.account_ids is not None:
-            found.append(exists().where(R.c.transfer_id == X.c.id,
-                                        R.c.account_id.in_(self.account_ids)))
+            found.append(X.c.id.in_(select(R.c.transfer_id).where(
+                R.c.account_id.in_(self.account_ids))))
         on_tickets = ticket_conditions(
             T, date_from=self.event_date_from, date_to=self.event_date_to, venue=self.venue,
             event=self.event, section=self.section, row=self.row, seat=self.seat)
