@@ -80,6 +80,7 @@ class Summary:
 @click.option("--base-url", help="Deployment to test (default: an in-process simulator).")
 @click.option("--api-key", help="Marketplace key (holds, releases, invoices; other services).")
 @click.option("--broker-key", help="Broker key (order status, catalogue).")
+@click.option("--seller-key", help="vivenu seller key (private ticket-transfer reads).")
 @click.option("--service", help="Comma-separated services, e.g. sales,pdfs (default: all).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of generated data.")
 @click.option("--max-examples", type=click.IntRange(1), default=25, show_default=True,
@@ -98,7 +99,7 @@ class Summary:
 def conformance(base_url: str | None, api_key: str | None, broker_key: str | None,
                 service: str | None, seed: int, max_examples: int, junit: Path | None,
                 coverage_report: Path, data: Path | None, allow_writes: bool,
-                details: bool) -> None:
+                details: bool, seller_key: str | None = None) -> None:
     """Check an implementation of the APIs against the contract in openapi/."""
     import pytest
 
@@ -107,7 +108,8 @@ def conformance(base_url: str | None, api_key: str | None, broker_key: str | Non
             f"--seed={seed}", f"--max-examples={max_examples}",
             f"--coverage-report={coverage_report.resolve()}"]
     for flag, value in (("--base-url", base_url), ("--api-key", api_key),
-                        ("--broker-key", broker_key), ("--service", service)):
+                        ("--broker-key", broker_key), ("--seller-key", seller_key),
+                        ("--service", service)):
         if value:
             args.append(f"{flag}={value}")
     if data:

@@ -41,6 +41,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     _add(group, "--broker-key", default=None,
          help="Key of a broker (order status, catalogue). Default against a simulator: "
               "sim-broker-key.")
+    _add(group, "--seller-key", default=None,
+         help="Key of a vivenu seller (private ticket-transfer reads). Default against a "
+              "simulator: sim-seller-key.")
     _add(group, "--allow-writes", action="store_true", default=False,
          help="Against a deployment that is not the simulator, also send state-changing "
               "requests (holds, invoices, ...). Never needed for the simulator.")
@@ -78,15 +81,19 @@ def _build(config: pytest.Config) -> run.Session:
         return session
     simulator = probe_simulator(base_url)
     api_key, broker_key = option("--api-key"), option("--broker-key")
+    seller_key = option("--seller-key")
     if simulator:
         from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
+        from simulator.services.ticket_transfers.fixtures import DEFAULT_SELLER_KEY
 
         api_key = api_key or DEFAULT_MARKETPLACE_KEY
         broker_key = broker_key or DEFAULT_BROKER_KEY
+        seller_key = seller_key or DEFAULT_SELLER_KEY
     if not api_key:
         raise pytest.UsageError(f"{base_url} is not a simulator (no /_sim): pass --api-key")
     target = Target(api_key=api_key, broker_key=broker_key, base_url=base_url,
-                    simulator=simulator, allow_writes=option("--allow-writes"))
+                    simulator=simulator, allow_writes=option("--allow-writes"),
+                    seller_key=seller_key)
     if data_path:
         data = KnownData.read(data_path)
     elif simulator:

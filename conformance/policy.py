@@ -22,14 +22,18 @@ __all__ = ["SAFE_METHODS", "Role", "credential", "may_send", "security_headers"]
 class Role(StrEnum):
     API = "api"  # --api-key: the marketplace's key for sales
     BROKER = "broker"  # --broker-key
+    SELLER = "seller"  # --seller-key (vivenu ticket transfers)
 
 
 def credential(service: str, operation_id: str, target: Target) -> str | None:
     """The key the target should accept for ``operation_id`` of ``service``."""
     from conformance import services as tables
 
-    if tables.roles().get((service, operation_id), Role.API) is Role.BROKER:
+    role = tables.roles().get((service, operation_id), Role.API)
+    if role is Role.BROKER:
         return target.broker_key
+    if role is Role.SELLER:
+        return target.seller_key
     return target.api_key
 
 
@@ -63,6 +67,6 @@ def may_send(operation: Operation, method: str, headers: Mapping[str, str],
         return True
     if not any(operation.security):
         return False  # nothing to withhold: any request could act
-    secrets = {target.api_key, target.broker_key} - {None}
+    secrets = {target.api_key, target.broker_key, target.seller_key} - {None}
     return not any(secret and secret in str(value) for value in headers.values()
                    for secret in secrets)

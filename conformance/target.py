@@ -89,6 +89,7 @@ class Target:
     allow_writes: bool = False
     switchboard: Switchboard | None = None
     on_response: list[Callable[[httpx.Response], None]] = field(default_factory=list)
+    seller_key: str | None = None
 
     @property
     def in_process(self) -> bool:

@@ -76,7 +76,8 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
             click.echo(f"  {base_url}{mount.base_path:<30} {service.name:<18} "
                        f"ui: {mount.base_path}/ui/")
     click.echo(f"API keys: marketplace {DEFAULT_MARKETPLACE_KEY!r} (every marketplace), "
-               f"broker {DEFAULT_BROKER_KEY!r} (user 8060)")
+               f"broker {DEFAULT_BROKER_KEY!r} (user 8060), seller 'sim-seller-key' "
+               "(ticket transfers)")
     sys.stdout.flush()
     # Each waiting long-poll keeps ~200 objects alive; with the default GC
     # thresholds a full collection over 10,000 waiters stalls the loop ~0.8 s

@@ -9,7 +9,16 @@ Order matters for fixtures: a service may refer to what earlier ones load.
 from __future__ import annotations
 
 from simulator.core.service import ServiceDef
-from simulator.services import callbacks, control, files, inventory, pdfs, platform, sales
+from simulator.services import (
+    callbacks,
+    control,
+    files,
+    inventory,
+    pdfs,
+    platform,
+    sales,
+    ticket_transfers,
+)
 
 SERVICES: tuple[ServiceDef, ...] = (
     platform.SERVICE,
@@ -18,6 +27,7 @@ SERVICES: tuple[ServiceDef, ...] = (
     sales.SERVICE,
     pdfs.SERVICE,
     inventory.SERVICE,
+    ticket_transfers.SERVICE,
     callbacks.SERVICE,
 )
 

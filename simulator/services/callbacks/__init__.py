@@ -15,6 +15,7 @@ SERVICE = ServiceDef(
     summary="post-sale calls to marketplaces, sale-notification webhooks, delivery log",
     mounts=(Mount("control-callbacks-marketplaces.yaml", "/_sim/marketplaces"),
             Mount("control-callbacks-brokers.yaml", "/_sim/brokers"),
+            Mount("control-callbacks-sellers.yaml", "/_sim/sellers"),
             Mount("control-deliveries.yaml", "/_sim/deliveries"),
             Mount("control-postsale.yaml", "/_sim/postsale")),
     tables="tables", timers="timers:TIMERS", fixtures="fixtures", runtime="runtime:Deliveries",

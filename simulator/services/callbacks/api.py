@@ -7,7 +7,7 @@ from typing import Any
 
 from simulator.core.errors import BadRequest
 from simulator.core.http.context import sim
-from simulator.services.callbacks import postsale, registrations
+from simulator.services.callbacks import postsale, registrations, vivenu
 from simulator.services.callbacks.deliveries import LogFilter, list_deliveries
 from simulator.services.callbacks.runtime import Deliveries
 
@@ -29,6 +29,10 @@ async def put_marketplace_callbacks(name: str, body: Body) -> Result:
 
 async def put_broker_webhook(user_id: int, body: Body) -> Result:
     return _now(registrations.register_webhook, user_id, body), 200
+
+
+async def put_seller_webhook(seller_id: str, body: Body) -> Result:
+    return _now(vivenu.register_seller, seller_id, body), 200
 
 
 def _filter(kind: str | None, marketplace: str | None, order_id: str | None,

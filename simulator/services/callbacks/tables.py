@@ -85,3 +85,12 @@ delivery_attempts = Table(
 
 __all__ = ["broker_webhooks", "callback_targets", "deliveries", "delivery_attempts",
            "postsales"]
+
+seller_webhooks = Table(
+    "seller_webhooks",
+    metadata,
+    Column("seller_id", String, primary_key=True),
+    Column("url", String, nullable=False),
+    Column("secret", String, nullable=False),
+)
+__all__ += ["seller_webhooks"]

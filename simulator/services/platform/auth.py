@@ -22,6 +22,7 @@ from simulator.services.platform.tables import api_keys
 class Role(StrEnum):
     BROKER = "broker"
     MARKETPLACE = "marketplace"
+    SELLER = "seller"
 
 
 @dataclass(frozen=True, slots=True)
