@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.core.errors import BadRequest
+from simulator.core.errors import BadRequest, NotFound
 from simulator.core.http.context import sim
 from simulator.services.callbacks import postsale, registrations, vivenu
 from simulator.services.callbacks.deliveries import LogFilter, list_deliveries
 from simulator.services.callbacks.runtime import Deliveries
+from simulator.services.platform.marketplaces import Marketplace
 
 Body = dict[str, Any]
 Result = tuple[Any, int]
@@ -22,8 +23,16 @@ def _now(operation: Any, *args: Any) -> Any:
     return sim().run(lambda conn, _now, *a: operation(conn, *a), *args)
 
 
+def _market(name: str) -> Marketplace:
+    """The marketplace a control-plane path names; unknown names are 404 (a path resource)."""
+    try:
+        return sim().marketplace(name)
+    except BadRequest as exc:
+        raise NotFound(exc.message) from None
+
+
 async def put_marketplace_callbacks(name: str, body: Body) -> Result:
-    market = sim().marketplace(name)
+    market = _market(name)
     return _now(registrations.register_marketplace, market, body), 200
 
 
@@ -59,13 +68,13 @@ async def wait_delivery(kind: str | None = None, marketplace: str | None = None,
 
 
 async def get_postsale(marketplace: str, order_id: str) -> Result:
-    market = sim().marketplace(marketplace)
+    market = _market(marketplace)
     return sim().run(lambda conn, now: (postsale.apply_due(conn, now),
                                         postsale.view(conn, market.id, order_id))[1]), 200
 
 
 def _act(marketplace: str, order_id: str, action: str, value: Any = None) -> Result:
-    market = sim().marketplace(marketplace)
+    market = _market(marketplace)
     return sim().run(postsale.act, market, order_id, action, value), 200
 
 

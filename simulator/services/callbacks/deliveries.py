@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, func, or_, select
 
 from simulator.core.errors import BadRequest
 from simulator.core.ids import new_hex
@@ -339,3 +339,18 @@ def list_deliveries(conn: Connection, wanted: LogFilter, limit: int = 100,
                                 .order_by(A.c.delivery_id, A.c.number)):
         attempts.setdefault(attempt.delivery_id, []).append(attempt)
     return [_view(row, attempts.get(row.id, [])) for row in rows]
+
+
+def in_flight(conn: Connection, now: datetime, wanted: LogFilter) -> bool:
+    """Whether a delivery matching ``wanted`` may still succeed without another request.
+
+    Deliveries being sent or due now always count; a retry scheduled later
+    counts only when the filter names the order (waiting for a future instant
+    of an order is deliberate, waiting on anything at all is not).
+    """
+    active = [D.c.status.in_((DeliveryStatus.DUE, DeliveryStatus.SENDING)),
+              (D.c.status == DeliveryStatus.PENDING) & (D.c.next_attempt_at <= naive(now))]
+    if wanted.order_id is not None:
+        active.append(D.c.status == DeliveryStatus.PENDING)
+    query = select(D.c.id).where(or_(*active), *wanted.conditions()).limit(1)
+    return conn.execute(query).first() is not None

@@ -318,6 +318,18 @@ def next_step(conn: Connection) -> datetime | None:
 TIMER = Timer("callbacks.postsale", next_step, apply_due, tables=frozenset({"postsales"}))
 
 
+def may_still_call(conn: Connection, now: datetime, wanted: queue.LogFilter) -> bool:
+    """Whether a matching call may still be made: one in flight, or (for a named
+    order) a step of that order's post-sale life still to come."""
+    if queue.in_flight(conn, now, wanted):
+        return True
+    if wanted.order_id is None:
+        return False
+    return conn.execute(select(P.c.order_id).where(
+        P.c.order_id == wanted.order_id, P.c.next_step_at.is_not(None)).limit(1)
+    ).first() is not None
+
+
 def record_attempt(conn: Connection, now: datetime, claim: queue.Claim, attempt: queue.Attempt,
                    settings: CallbackSettings) -> queue.Finished:
     """Record one attempt; a downloaded airbill ships the sale."""

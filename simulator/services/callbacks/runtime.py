@@ -130,7 +130,12 @@ class Deliveries:
     # --- waiting -------------------------------------------------------------------------
 
     async def wait(self, wanted: queue.LogFilter, timeout: float) -> list[dict[str, Any]]:
-        """Matching SUCCEEDED deliveries, as soon as there is one (408 after ``timeout``)."""
+        """Matching SUCCEEDED deliveries, as soon as there is one.
+
+        408 after ``timeout``, or at once when nothing matching is in flight or
+        (for a named order) still to come: a test that forgot to register a
+        receiver or to advance the clock is told so instead of hanging.
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + max(0.0, timeout)
         while True:
@@ -140,6 +145,9 @@ class Deliveries:
                 remaining = deadline - loop.time()
                 if found:
                     return found
+                if not self.simulator.run(postsale.may_still_call, wanted):
+                    raise WaitTimedOut("No matching delivery succeeded, and none is being "
+                                       "sent or scheduled for this order")
                 if remaining <= 0 or not await watch.wait(remaining):
                     raise WaitTimedOut(f"No matching delivery succeeded within {timeout:g} s")
 
