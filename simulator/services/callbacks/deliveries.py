@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from simulator.core.errors import BadRequest
 from simulator.core.ids import new_hex
@@ -348,7 +348,8 @@ def in_flight(conn: Connection, now: datetime, wanted: LogFilter) -> bool:
     counts only when the filter names the order (waiting for a future instant
     of an order is deliberate, waiting on anything at all is not).
     """
-    active = [D.c.status.in_((DeliveryStatus.DUE, DeliveryStatus.SENDING)),
+    active: list[ColumnElement[bool]] = [
+              D.c.status.in_((DeliveryStatus.DUE, DeliveryStatus.SENDING)),
               (D.c.status == DeliveryStatus.PENDING) & (D.c.next_attempt_at <= naive(now))]
     if wanted.order_id is not None:
         active.append(D.c.status == DeliveryStatus.PENDING)

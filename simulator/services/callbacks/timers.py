@@ -1,4 +1,5 @@
-"""The post-sale engine's timers: sale steps, deliveries coming due, proofs of transfer, ticket-transfer events."""
+"""The post-sale engine's timers: sale steps, deliveries coming due, proofs of transfer,
+ticket-transfer events."""
 
 from simulator.services.callbacks import deliveries, postsale, transfers, vivenu
 
