@@ -25,17 +25,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select
 
-from simulator.config import SimConfig  # noqa: E402
-from simulator.core.clock import ClockMode  # noqa: E402
-from simulator.runtime import Simulator  # noqa: E402
-from simulator.services.callbacks import registrations  # noqa: E402
-from simulator.services.callbacks.receiver import Receiver  # noqa: E402
-from simulator.services.callbacks.tables import deliveries  # noqa: E402
-from simulator.services.platform.marketplaces import by_name  # noqa: E402
-from simulator.services.sales import domain as sales  # noqa: E402
-from tests.served import served  # noqa: E402
+from simulator.config import SimConfig
+from simulator.core.clock import ClockMode
+from simulator.runtime import Simulator
+from simulator.services.callbacks import registrations
+from simulator.services.callbacks.receiver import Receiver
+from simulator.services.callbacks.tables import deliveries
+from simulator.services.platform.marketplaces import by_name
+from simulator.services.sales import domain as sales
+from tests.served import served
 
 
 def _document(count: int) -> dict[str, Any]:
