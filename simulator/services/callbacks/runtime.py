@@ -60,18 +60,19 @@ class Deliveries:
         self._thread: threading.Thread | None = None
         self._inflight = 0
         self._closed = False
-        self._publish()
         doorbell.register(simulator.store.engine, self.ring)
-        self.ring()
+        self._publish()
 
     def _publish(self) -> None:
         """Settings into the store for domain code; interrupted attempts due again."""
-        def publish(conn: Any, now: Any) -> int:
+        def publish(conn: Any, now: Any) -> bool:
             self.settings.save(conn)
-            return queue.requeue_interrupted(conn, now)
+            if queue.requeue_interrupted(conn, now):
+                log.warning("deliveries interrupted by a restart are due again")
+            return queue.in_flight(conn, now, queue.LogFilter())
 
         if self.simulator.run(publish):
-            log.warning("deliveries interrupted by a restart are due again")
+            self.ring()
 
     # --- sending -----------------------------------------------------------------------
 
@@ -89,7 +90,10 @@ class Deliveries:
         while True:
             self._wake.clear()
             with self._lock:
-                free = 0 if self._closed else self.settings.workers - self._inflight
+                if self._closed:
+                    self._thread = None
+                    return
+                free = self.settings.workers - self._inflight
             claims = self._claim(free) if free > 0 else []
             with self._lock:
                 self._inflight += len(claims)
@@ -161,9 +165,13 @@ class Deliveries:
         self._publish()
 
     def close(self) -> None:
+        """Stop sending and wait for the threads, so none touches the store after it closes."""
         with self._lock:
             self._closed = True
             self._wake.set()
+            thread = self._thread
         doorbell.unregister(self.simulator.store.engine)
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        if thread is not None:
+            thread.join()
+        self.pool.shutdown(wait=True, cancel_futures=True)
         self.sender.close()
