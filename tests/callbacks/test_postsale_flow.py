@@ -150,7 +150,7 @@ def test_registration_refuses_bad_input() -> None:
     with environment() as env:
         put = env.client.put
         assert put("/_sim/marketplaces/Nowhere/callbacks",
-                   json={"base_url": "http://127.0.0.1/x", "secret": "s"}).status_code == 400
+                   json={"base_url": "http://127.0.0.1/x", "secret": "s"}).status_code == 404
         bad = put("/_sim/marketplaces/Stubhub/callbacks",
                   json={"base_url": "ftp://x", "secret": "s"})
         assert bad.status_code == 400 and "base_url" in bad.json()["message"]
