@@ -71,6 +71,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     _add(group, "--coverage-report", default=DEFAULT_COVERAGE_REPORT,
          help="Markdown file for the operation x status coverage table ('' to skip); "
               "a .json twin is written beside it.")
+    _add(group, "--callbacks-url", default=None,
+         help="Base URL of a marketplace's own callback endpoints (marketplace-callbacks.yaml) "
+              "to drive full sales against (conformance/callbacks.py).")
+    _add(group, "--webhook-url", default=None,
+         help="Sale-notification webhook for --callbacks-url (default <URL>/webhook).")
     # Self-test only: break the in-process simulator, and run exactly these test ids.
     _add(group, "--inject-fault", default=None, choices=sorted(FAULTS), help=argparse.SUPPRESS)
     _add(group, "--only", action="append", default=[], help=argparse.SUPPRESS)

@@ -47,12 +47,15 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     add_steering(app, simulator)
     allow = AllowIndex()
     json_operations = JsonOperations()
+    served_roots: set[str] = set()
     for service in simulator.services:
         for mount in service.mounts:
             if mount.is_control_plane and not config.control:
                 continue
             spec = load_spec(mount.spec, with_security_hooks=True)
             allow.add_spec(mount.base_path, spec)
+            if "/" in spec.get("paths", {}):
+                served_roots.add(mount.base_path)
             json_operations.add_spec(mount.base_path, spec)
             app.add_api(
                 spec, base_path=mount.base_path,
@@ -66,7 +69,8 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
                        operations=json_operations)
     app.add_middleware(TrailingSlash, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        base_paths=frozenset(m.base_path for s in simulator.services
-                                            for m in s.mounts))
+                                            for m in s.mounts),
+                       served_roots=frozenset(served_roots))
     app.add_middleware(SimulatorContext, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        simulator=simulator)
     app.simulator = simulator  # type: ignore[attr-defined]

@@ -203,6 +203,19 @@ def decode(path: Path, dpi: int) -> None:
     click.echo(json.dumps({"tickets": [t.to_dict() for t in tickets]}, indent=2))
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=9099, show_default=True, type=int)
+@click.option("--secret", "secrets", multiple=True,
+              help="Check signatures with these secrets (401 if none matches); repeatable.")
+def receiver(host: str, port: int, secrets: tuple[str, ...]) -> None:
+    """Serve a reference marketplace + webhook receiver (marketplace-callbacks.yaml)."""
+    import uvicorn
+
+    from simulator.services.callbacks.receiver import Receiver
+
+    click.echo(f"reference receiver on http://{host}:{port}  (what it got: /_received)")
+    uvicorn.run(Receiver(*secrets).app(), host=host, port=port, log_level="warning")
 
 # Adoption: request log lines for `serve`, and an environment variable for every
 # `serve` option (TICKETSIM_PORT, TICKETSIM_LOG_FORMAT, ...), for CI services.
