@@ -206,3 +206,12 @@ def test_concurrent_accept_and_reject_exactly_one_wins(simulator: Simulator) -> 
         assert outcomes in (["accept", "refused"], ["refused", "reject"])
         final = _private(simulator, created["_id"])["status"]
         assert final == ("TRANSFERRED" if "accept" in outcomes else "REJECTED")
+
+
+def test_timestamps_keep_four_digit_years_after_a_snapshot_moves_the_clock_back() -> None:
+    """A state import may set any instant; vivenu stamps stay valid date-times."""
+    from datetime import UTC, datetime
+
+    from simulator.services.ticket_transfers.model import stamp
+
+    assert stamp(datetime(192, 6, 7, 4, 0, 41, 307_999, tzinfo=UTC)) == "0192-06-07T04:00:41.307Z"

@@ -105,7 +105,7 @@ def _item(sale: SaleFacts, index: int, row: str, seat: str) -> dict[str, Any]:
         "listing_id": _number(sale.listing_id), "listing_historic_id": [sale.listing_id],
         "section": sale.section, "row": row, "seat": _number(seat), "item_status": "Sold",
         "event_id": sale.event_id,
-        "event_date": when.strftime("%Y-%m-%dT00:00:00+00:00") if when else None,
+        "event_date": f"{when.date().isoformat()}T00:00:00+00:00" if when else None,
         "event_time": when.strftime("%I:%M %p") if when else None,
         "event_name": sale.event_name, "event_headliner": headliner,
         "event_headliner_id": _small_id(headliner) if headliner else None,
