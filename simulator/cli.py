@@ -60,7 +60,7 @@ def main() -> None:
 @click.option("--log-level", default="warning", show_default=True)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
               help="Processes serving the port over one database (a file or PostgreSQL).")
-# -- control plane and steering (docs/control.md) --
+# -- control plane and steering (README: "Steering the simulator from a test") --
 @click.option("--journal-size", default=10_000, show_default=True, type=click.IntRange(1),
               envvar="TICKETSIM_JOURNAL_SIZE", help="Requests the journal keeps (a ring).")
 @click.option("--journal-body-bytes", default=2048, show_default=True, type=click.IntRange(0),
