@@ -21,6 +21,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from simulator.core.http.bodies import read_body
+
 __all__ = ["FAULTS", "FaultInjector", "read_body"]
 
 FAULTS: dict[str, str] = {
@@ -155,17 +157,6 @@ def _headers(headers: Headers, content_type: bytes, length: int) -> Headers:
     return [*kept, (b"content-type", content_type), (b"content-length", str(length).encode())]
 
 
-async def read_body(receive: Receive) -> bytes:
-    """The whole body of an ASGI request."""
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            break
-    return b"".join(chunks)
 
 
 async def _call(app: ASGIApp, scope: Scope, body: bytes) -> tuple[int, Headers, bytes]:
