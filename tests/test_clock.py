@@ -125,3 +125,22 @@ def test_clock_stays_before_the_year_9000() -> None:
     clock.set(datetime(8999, 12, 31, tzinfo=UTC))
     with pytest.raises(BadRequest):
         clock.advance(timedelta(days=10 * 365))
+
+
+def test_an_event_that_keeps_rearming_at_one_instant_cannot_hold_the_clock(
+        caplog: pytest.LogCaptureFixture) -> None:
+    from simulator.core.clock import MAX_REFIRES
+
+    clock = SimClock(ClockMode.FROZEN, start=datetime(2030, 1, 1, tzinfo=UTC))
+    due = clock.now() + timedelta(seconds=1)
+    fired: list[int] = []
+
+    def stuck() -> None:  # its work never moves its due instant
+        fired.append(1)
+        clock.schedule(due, "stuck", stuck)
+
+    clock.schedule(due, "stuck", stuck)
+    clock.advance(timedelta(seconds=5))
+    assert len(fired) == MAX_REFIRES
+    assert "still due after" in caplog.text
+    assert clock.now() == datetime(2030, 1, 1, 0, 0, 5, tzinfo=UTC)

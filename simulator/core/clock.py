@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,13 @@ from enum import StrEnum
 from simulator.core.errors import BadRequest, Conflict
 
 WallClock = Callable[[], datetime]
+
+#: How often one event may fire at one simulated instant (a timer working through
+#: batches re-arms itself at the same instant; one whose work never advances would
+#: otherwise hold the clock forever).
+MAX_REFIRES = 1000
+
+log = logging.getLogger("ticketsim")
 
 #: The clock stays before this instant (holds, presigned URLs and other
 #: durations added to "now" must still fit in a datetime).
@@ -273,8 +281,18 @@ class SimClock:
 
     def _fire_until(self, until: datetime) -> int:
         fired = 0
+        repeats: dict[tuple[str, datetime], int] = {}
         while (event := self.scheduler.pop_due(until)) is not None:
             self._firing = max(event.due, self._last)
+            key = (event.name, self._firing)
+            repeats[key] = repeats.get(key, 0) + 1
+            if repeats[key] > MAX_REFIRES:  # it re-armed itself at this instant, again
+                log.error("event %s is still due after %d firings at %s; not fired again "
+                          "until it is re-armed", event.name, MAX_REFIRES,
+                          self._firing.isoformat())
+                self.scheduler.cancel(event.name)
+                self._firing = None
+                continue
             try:
                 event.action()
             finally:
