@@ -21,6 +21,7 @@ from simulator.config import SimConfig
 from simulator.core.http.bodies import JsonBodies, JsonOperations
 from simulator.core.http.context import SimulatorContext
 from simulator.core.http.errors import AllowIndex, handlers
+from simulator.core.http.handlers import install as decorate_handlers_once
 from simulator.core.http.paths import TrailingSlash
 from simulator.core.http.steering import add_steering
 from simulator.core.http.validation import VALIDATORS
@@ -33,6 +34,7 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     config = config or SimConfig()
     simulator = simulator or Simulator(config)
     app = AsyncApp(__name__, lifespan=_ticker(simulator), validator_map=VALIDATORS)
+    decorate_handlers_once(app)
     add_steering(app, simulator)  # control token, journal, faults, Prefer: outermost
     allow = AllowIndex()
     json_operations = JsonOperations()
