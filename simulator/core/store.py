@@ -5,6 +5,10 @@ operation survives ``kill -9``) or ``:memory:`` for throwaway state. SQLite
 has one writer at a time, so transactions are serialised by a process lock
 and opened with ``BEGIN IMMEDIATE``; the same code runs on PostgreSQL, where
 the seat-claim primary key still refuses double holds across replicas.
+
+On SQLite the store keeps its one connection open between transactions
+(they are serialised anyway): checking a connection out of a pool and
+resetting it on return cost about a tenth of a hold's time.
 """
 
 from __future__ import annotations
@@ -111,14 +115,28 @@ class Store:
         self.url = database_url(db)
         self.engine = _make_engine(self.url)
         self._lock = threading.RLock()
+        self._kept: Connection | None = None
         metadata.create_all(self.engine)
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One atomic unit of work: committed on success, rolled back on error."""
-        with self._lock, self.engine.begin() as conn:
-            conn.info[WRITTEN] = set()
-            yield conn
+        with self._lock:
+            if self.engine.dialect.name != "sqlite":
+                with self.engine.begin() as conn:
+                    conn.info[WRITTEN] = set()
+                    yield conn
+                return
+            if self._kept is None or self._kept.invalidated or self._kept.closed:
+                self._kept = self.engine.connect()
+            conn = self._kept
+            with conn.begin():
+                conn.info[WRITTEN] = set()
+                yield conn
 
     def close(self) -> None:
+        with self._lock:
+            if self._kept is not None:
+                self._kept.close()
+                self._kept = None
         self.engine.dispose()
