@@ -57,8 +57,12 @@ def hold_lines(document: dict, marketplace: str) -> list[Line]:
     sold = {(o["listing_id"], s["row"], s["seat"]) for o in document["orders"]
             for s in o["seats"]}
     brokers = {b["user_id"]: b["broker_id"] for b in document["brokers"]}
+    market = next(m["id"] for m in document["marketplaces"] if m["name"] == marketplace)
+    live = {b["listing_id"]: market in b["marketplaces"] for b in document["broadcasts"]}
     lines = []
     for listing in document["listings"]:
+        if not live.get(listing["listing_id"], True):
+            continue  # not listed on this marketplace: the hold would be a 404
         for row, seats in listing["seats"].items():
             for seat in seats:
                 if (listing["listing_id"], row, seat) in sold:

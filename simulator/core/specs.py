@@ -35,7 +35,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @cache
 def _parsed(name: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.load(spec_path(name).read_text(encoding="utf-8"),  # noqa: S506
+    loaded: dict[str, Any] = yaml.load(spec_path(name).read_text(encoding="utf-8"),
                                        Loader=_LOADER)
     return loaded
 
