@@ -133,11 +133,13 @@ def prism_command(prism: str, port: int, spec: Path) -> list[str]:
 
 @contextlib.contextmanager
 def running(command: list[str], port: int, ready_path: str,
-            headers: dict[str, str] | None = None, any_status: bool = False
-            ) -> Iterator[subprocess.Popen[bytes]]:
+            headers: dict[str, str] | None = None, any_status: bool = False,
+            source: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
     """Run a server until the block ends; it is up once ``GET ready_path`` answers 200
-    (or anything, with ``any_status``)."""
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+    (or anything, with ``any_status``). ``source``: run ticketsim from that source tree
+    (another build, e.g. ``git archive main``) instead of this one."""
+    env = {**os.environ, "PYTHONPATH": str(source)} if source else None
+    server = subprocess.Popen(command, cwd=source or ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
         wait_answering(port, server, ready_path, headers, any_status=any_status)

@@ -16,9 +16,13 @@ npm the Prism rounds are skipped with a message. Then ticketsim's own cost of
 response validation: the same hold and list workloads with ``serve``'s
 default (validation on) and ``--no-validate-responses``, alternating.
 
+``--baseline DIR`` adds a third server to every workload: ticketsim run from
+another source tree (``git archive <rev> | tar -x -C DIR``), for before/after
+ratios measured in the same run.
+
 Not a test: figures go in docs/speed.md.
 
-    python bench/run.py [--seconds 10] [--rounds 2] [--listings 5000]
+    python bench/run.py [--seconds 10] [--rounds 2] [--listings 5000] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -130,6 +134,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--listings", type=int, default=5000)
+    parser.add_argument("--baseline", type=Path, help="another source tree to compare with")
+    parser.add_argument("--only", choices=["hold", "order", "transfers"], action="append",
+                        help="run only these workloads (repeatable)")
+    parser.add_argument("--skip-validation-cost", action="store_true")
     args = parser.parse_args()
     prism = ensure_prism()
     print(f"machine: {machine()}")
@@ -145,12 +153,13 @@ def main() -> None:
                      Workload("transfers", [transfers_line()], "inventory.yaml", tmp)]
         counter = iter(range(1_000_000))
 
-        def ticketsim(work: Workload, extra: tuple[str, ...] = ()) -> Callable[[], Figures]:
+        def ticketsim(work: Workload, extra: tuple[str, ...] = (),
+                      source: Path | None = None) -> Callable[[], Figures]:
             def run() -> Figures:
                 port = free_port()
                 db = tmp / f"bench-{next(counter)}.sqlite3"  # fresh seats every round
                 with running(ticketsim_command(port, db, fixtures, extra), port, work.ready,
-                             work.ready_headers):
+                             work.ready_headers, source=source):
                     return wrk(port, work.file, args.seconds, args.connections)
             return run
 
@@ -166,17 +175,23 @@ def main() -> None:
         print(f"{len(holds)} distinct seats; {args.connections} connections, "
               f"{args.seconds:g} s per round, {args.rounds} rounds, median round shown")
         for work in workloads:
+            if args.only and work.name not in args.only:
+                continue
             print(f"  {work.name}:")
             runners = {"ticketsim": ticketsim(work)}
             if prism is not None:
                 runners["prism"] = prism_mock(work)
+            if args.baseline:
+                runners["baseline"] = ticketsim(work, source=args.baseline.resolve())
             got = rounds(args.rounds, runners)
-            ratio = (f"   ratio ticketsim/prism {got['ticketsim'].rps / got['prism'].rps:.2f}x"
-                     if "prism" in got else "")
-            print(f"  RESULT {work.name}: ticketsim {got['ticketsim'].rps:.0f}/s "
-                  f"(p99 {got['ticketsim'].p99_ms:.1f} ms)"
-                  + (f", prism {got['prism'].rps:.0f}/s (p99 {got['prism'].p99_ms:.1f} ms)"
-                     if "prism" in got else "") + ratio, flush=True)
+            mine = got["ticketsim"]
+            print(f"  RESULT {work.name}: ticketsim {mine.rps:.0f}/s (p99 {mine.p99_ms:.1f} ms)"
+                  + "".join(f", {name} {peer.rps:.0f}/s (p99 {peer.p99_ms:.1f} ms): ratio "
+                            f"ticketsim/{name} {mine.rps / peer.rps:.2f}x"
+                            for name, peer in got.items() if name != "ticketsim"), flush=True)
+        if args.skip_validation_cost:
+            print(f"load average at the end: {load_average()}")
+            return
         print("  response validation (serve's default) against --no-validate-responses:")
         for work in (workloads[0], workloads[2]):
             got = rounds(args.rounds, {
