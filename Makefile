@@ -42,6 +42,8 @@ bench: install
 	$(BIN)/python bench/pdf_bench.py
 	$(BIN)/python bench/longpoll_bench.py
 	$(BIN)/python bench/memory_bench.py --requests $(MEMORY_REQUESTS)
+	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
+	scripts/with-postgres $(BIN)/python bench/scale_bench.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,8 +1,10 @@
-"""Check any HTTP response against the contract: documented status, schema-valid body.
+"""Check any HTTP response against the contract: status, content type and body.
 
-The scenarios' clients run every response through :class:`Contract`, so a
-hand-written test also fails on an undocumented status or a body that does
-not match its schema, not only on the behaviour it asserts.
+The scenarios' clients run every response through :class:`Contract`, errors
+included, so a hand-written test also fails on an undocumented status, a
+content type the operation does not document for that status (an HTML error
+page where ``application/json`` is documented) or a body that does not match
+its schema, not only on the behaviour it asserts.
 """
 
 from __future__ import annotations
@@ -48,9 +50,24 @@ class Contract:
             raise ContractViolation(f"{where} answered {status}, which is not documented "
                                     f"(documented: {', '.join(operation.statuses)}):\n"
                                     f"{response.text[:500]}")
+        media_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        documented = operation.media_types_for(response.status_code) or ()
+        if response.content and documented and not any(
+                _matches(media_type, wanted) for wanted in documented):
+            raise ContractViolation(f"{where} answered {status} with content type "
+                                    f"{media_type or '(none)'}, which is not documented "
+                                    f"(documented: {', '.join(documented)}):\n"
+                                    f"{response.text[:300]}")
         schema = self._schemas[operation.base_path]
         try:
             schema[operation.path][operation.method].validate_response(response)
         except Exception as exc:  # Schemathesis raises its own failure types
             raise ContractViolation(f"{where} answered {status} with a body that breaks "
                                     f"the contract: {exc}") from None
+
+
+def _matches(media_type: str, documented: str) -> bool:
+    """``application/json`` matches ``application/json``, ``application/*`` and ``*/*``."""
+    kind, _, sub = documented.lower().partition("/")
+    got_kind, _, got_sub = media_type.partition("/")
+    return kind in ("*", got_kind) and sub in ("*", got_sub)

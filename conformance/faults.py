@@ -1,9 +1,14 @@
-"""A deliberately broken simulator, for the self-test only.
+"""Deliberately broken targets, for the self-test only: one contract bug at a time.
 
-:class:`FaultInjector` wraps the simulator's ASGI app and injects exactly one
-contract bug, chosen by name from :data:`FAULTS`. It is reached only through
-the hidden ``--inject-fault`` option, which the self-test passes to a nested
-run of the suite (``test_selftest.py``) to prove that each bug is reported.
+:class:`FaultInjector` is ASGI middleware that breaks exactly one documented
+behaviour, chosen by name from :data:`FAULTS`. It wraps either the
+in-process simulator (hidden option ``--inject-fault``) or the forwarding
+app of :mod:`conformance.proxy`, so the same bugs are injected in-process
+and over real HTTP in front of ``ticketsim serve``.
+
+The faults are generic over the served specs (every product API's 2xx, 4xx
+and credentials; the control plane under ``/_sim``), except the state bug,
+which needs a lifecycle: sales holds are its example.
 """
 
 from __future__ import annotations
@@ -16,48 +21,100 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["FAULTS", "FaultInjector"]
+from simulator.core.http.bodies import read_body
+
+__all__ = ["FAULTS", "FaultInjector", "read_body"]
 
 FAULTS: dict[str, str] = {
-    "drop_required_field": "create_invoice's 200 body has no invoice_id (a required field)",
-    "wrong_field_type": "create_hold's 200 body carries expires_at as a number, not a date-time",
-    "undocumented_status": "create_hold answers 201 (undocumented) where it should answer 200",
-    "server_error": "the sales API crashes (500, text/plain) where it should answer 404",
-    "ignores_missing_key": "sales requests without x-api-key run as if the default key was sent",
-    "released_seats_stay_blocked": "a released hold's seats still refuse other holds (409)",
+    "drop_field": "every 2xx JSON body of the product APIs loses its first field",
+    "wrong_type": "the first field of every 2xx JSON body of the product APIs has the "
+                  "wrong JSON type",
+    "server_error": "every 2xx of the product APIs becomes a 500 (body kept)",
+    "undocumented_status": "every 2xx of the product APIs becomes an undocumented 299",
+    "auth_ignored": "product requests without credentials run with the default key of "
+                    "their operation",
+    "html_errors": "every 4xx of the product APIs answers an HTML page (text/html)",
+    "control_plane_corrupted": "every answer under /_sim is an HTML page with status 200",
+    "released_hold_still_blocking": "(sales example) a released hold's seats still refuse "
+                                    "other holds with 409",
 }
 
-SALES = "/sales/v1"
+CONTROL_PLANE = "/_sim"
+HTML = b"<!doctype html><html><body><h1>Error</h1><p>Something went wrong.</p></body></html>"
+# The state bug's example: sales holds (POST /sales/v1/{marketplace}) and releases (DELETE).
 HOLD_PATH = re.compile(r"^/sales/v1/(?!catalogue/?$)[^/]+/?$")
-BROKER_PATHS = re.compile(r"^/sales/v1/(catalogue|[^/]+/order)/?$")
+
+Headers = list[tuple[bytes, bytes]]
 
 
 class FaultInjector:
-    """ASGI middleware around the simulator that breaks one documented behaviour."""
+    """ASGI middleware around a target that breaks one documented behaviour."""
 
-    def __init__(self, app: ASGIApp, fault: str) -> None:
+    def __init__(self, app: ASGIApp, fault: str, *, everywhere: bool = False) -> None:
+        """``everywhere``: break the answers of every path, the control plane's included
+        (as a proxy corrupting everything would), not only the product APIs'."""
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
+        from conformance.specs import OperationIndex, served
+
         self.app = app
         self.fault = fault
+        self.services = served()
+        self.index = OperationIndex(self.services)
+        self.product = ("/",) if everywhere else tuple(
+            s.base_path for s in self.services if s.product)
         self.blocked: set[tuple[str, str, str]] = set()  # (listing, row, seat) released
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(SALES):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        body = await _read_body(receive)
-        method, path = scope["method"], scope["path"]
-        if self.fault == "ignores_missing_key":
-            scope = _with_default_key(scope)
-        if self.fault == "released_seats_stay_blocked" and method == "POST" and HOLD_PATH.match(
-                path) and self._blocks(body):
-            await _respond(send, 409, {"message": "Seats unavailable: held for another order"})
+        path, method = scope["path"], scope["method"]
+        body = await read_body(receive)
+        control = path == CONTROL_PLANE or path.startswith(CONTROL_PLANE + "/")
+        product = path.startswith(self.product)
+        if self.fault == "auth_ignored" and product:
+            scope = self._with_default_key(scope)
+        if self.fault == "released_hold_still_blocking" and method == "POST" and (
+                HOLD_PATH.match(path) and self._blocks(body)):
+            await _respond(send, 409, b"application/json",
+                           b'{"message": "Seats unavailable: held for another order"}')
             return
         status, headers, payload = await _call(self.app, scope, body)
-        status, headers, payload = self._break(method, path, body, status, headers, payload)
+        if control and self.fault == "control_plane_corrupted":
+            status, headers, payload = 200, _headers(headers, b"text/html", len(HTML)), HTML
+        elif product:
+            status, headers, payload = self._break(method, path, status, headers, payload)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
+
+    def _break(self, method: str, path: str, status: int, headers: Headers, payload: bytes
+               ) -> tuple[int, Headers, bytes]:
+        fault, success = self.fault, 200 <= status < 300
+        if fault == "server_error" and success:
+            return 500, headers, payload
+        if fault == "undocumented_status" and success:
+            return 299, headers, payload
+        if fault == "html_errors" and 400 <= status < 500:
+            return status, _headers(headers, b"text/html; charset=utf-8", len(HTML)), HTML
+        body = _json(payload)
+        if not success or not isinstance(body, dict) or not body:
+            return status, headers, payload
+        first = next(iter(body))
+        if fault == "drop_field":
+            del body[first]
+        elif fault == "wrong_type":
+            body[first] = "1700000000" if isinstance(body[first], int | float) else 1700000000
+        elif fault == "released_hold_still_blocking" and method == "DELETE" and HOLD_PATH.match(
+                path):
+            self.blocked.update((str(body.get("listing_id")), str(t.get("row")),
+                                 str(t.get("seat"))) for t in body.get("tickets", ())
+                                if isinstance(t, dict))
+            return status, headers, payload
+        else:
+            return status, headers, payload
+        encoded = json.dumps(body).encode()
+        return status, _headers(headers, b"application/json", len(encoded)), encoded
 
     def _blocks(self, body: bytes) -> bool:
         request = _json(body)
@@ -67,30 +124,25 @@ class FaultInjector:
                   for t in request["tickets"] if isinstance(t, dict)}
         return bool(wanted & self.blocked)
 
-    def _break(self, method: str, path: str, request: bytes, status: int,
-               headers: list[tuple[bytes, bytes]], payload: bytes
-               ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        body = _json(payload)
-        hold = method == "POST" and bool(HOLD_PATH.match(path))
-        fault = self.fault
-        if fault == "drop_required_field" and status == 200 and path.endswith("/invoice"):
-            body.pop("invoice_id", None)
-        elif fault == "wrong_field_type" and status == 200 and hold:
-            body["expires_at"] = 1_700_000_000
-        elif fault == "undocumented_status" and status == 200 and hold:
-            status = 201
-        elif fault == "server_error" and status == 404:
-            text = b"Internal Server Error"
-            return 500, _headers(headers, b"text/plain; charset=utf-8", len(text)), text
-        elif fault == "released_seats_stay_blocked" and status == 200 and method == "DELETE":
-            for ticket in body.get("tickets", ()):
-                self.blocked.add((str(body.get("listing_id")), str(ticket.get("row")),
-                                  str(ticket.get("seat"))))
-            return status, headers, payload
-        else:
-            return status, headers, payload
-        encoded = json.dumps(body).encode()
-        return status, _headers(headers, b"application/json", len(encoded)), encoded
+    def _with_default_key(self, scope: Scope) -> Scope:
+        """The request as if it carried the simulator's key for its operation's role."""
+        from conformance import policy
+        from conformance.target import Target
+        from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
+
+        operation = self.index.match(scope["method"], scope["path"])
+        if operation is None:
+            return scope
+        spec = next(s for s in self.services if s.base_path == operation.base_path)
+        schemes = spec.document.get("components", {}).get("securitySchemes", {})
+        defaults = Target(api_key=DEFAULT_MARKETPLACE_KEY, broker_key=DEFAULT_BROKER_KEY)
+        key = policy.credential(operation.service, operation.operation_id, defaults)
+        added = policy.security_headers(schemes, operation, key or "")
+        present = {name.lower() for name, _ in scope["headers"]}
+        if not added or any(name.lower().encode() in present for name in added):
+            return scope
+        extra = [(name.lower().encode(), value.encode()) for name, value in added.items()]
+        return {**scope, "headers": [*scope["headers"], *extra]}
 
 
 def _json(payload: bytes) -> Any:
@@ -100,36 +152,15 @@ def _json(payload: bytes) -> Any:
         return None
 
 
-def _headers(headers: list[tuple[bytes, bytes]], content_type: bytes, length: int
-             ) -> list[tuple[bytes, bytes]]:
+def _headers(headers: Headers, content_type: bytes, length: int) -> Headers:
     kept = [(k, v) for k, v in headers if k.lower() not in (b"content-type", b"content-length")]
     return [*kept, (b"content-type", content_type), (b"content-length", str(length).encode())]
 
 
-def _with_default_key(scope: Scope) -> Scope:
-    from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
-
-    headers = list(scope["headers"])
-    if any(name.lower() == b"x-api-key" for name, _ in headers):
-        return scope
-    key = DEFAULT_BROKER_KEY if BROKER_PATHS.match(scope["path"]) else DEFAULT_MARKETPLACE_KEY
-    return {**scope, "headers": [*headers, (b"x-api-key", key.encode())]}
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            break
-    return b"".join(chunks)
-
-
-async def _call(app: ASGIApp, scope: Scope, body: bytes
-                ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+async def _call(app: ASGIApp, scope: Scope, body: bytes) -> tuple[int, Headers, bytes]:
+    """Run ``app`` on one buffered request and buffer its whole response."""
     sent = False
     complete = asyncio.Event()
 
@@ -157,8 +188,7 @@ async def _call(app: ASGIApp, scope: Scope, body: bytes
 
 
 async def _respond(send: Callable[[Message], Awaitable[None]], status: int,
-                   body: dict[str, Any]) -> None:
-    encoded = json.dumps(body).encode()
+                   content_type: bytes, body: bytes) -> None:
     await send({"type": "http.response.start", "status": status,
-                "headers": _headers([], b"application/json", len(encoded))})
-    await send({"type": "http.response.body", "body": encoded})
+                "headers": _headers([], content_type, len(body))})
+    await send({"type": "http.response.body", "body": body})

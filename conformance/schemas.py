@@ -52,8 +52,10 @@ def config(session: Session, service: str) -> schemathesis.Config:
         "seed": settings.seed,
         "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large",
                                   "large_base_example"],
-        "generation": {"max-examples": settings.max_examples, "database": "none"},
+        "generation": {"max-examples": settings.max_examples, "database": "none",
+                       "no-shrink": not settings.shrink},
         "operations": tuning,
+        "phases": {"coverage": {"enabled": settings.coverage_phase}},
     })
 
 
@@ -91,9 +93,12 @@ def load(service: ServiceSpec, session: Session) -> Any:
     @schema.hook
     def after_call(context: Any, case: Any, response: Any) -> None:
         operation = by_id.get(_operation_id(case.operation))
-        if operation is not None:
-            session.observations.record(operation, response.status_code,
-                                        case.as_curl_command())
+        if operation is None:
+            return
+        session.observations.record(operation, response.status_code, case.as_curl_command())
+        meta = case.meta
+        if meta is not None and meta.generation.mode is GenerationMode.POSITIVE:
+            session.observations.record_positive(operation, response.status_code)
 
     @schema.hook
     def flatmap_case(context: Any, case: Any) -> Any:

@@ -18,12 +18,11 @@ from simulator.core.specs import SPEC_DIR, load_spec
 from simulator.services import SERVICES
 
 __all__ = [
-    "HTTP_METHODS", "Operation", "OperationIndex", "ServiceSpec", "served", "spec_files",
+    "HTTP_METHODS", "Operation", "OperationIndex", "ServiceSpec", "resolve", "served",
+    "spec_files",
 ]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
-#: Base path of the simulator's control plane: absent from a real deployment.
-CONTROL_BASE_PATH = "/_sim"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +37,18 @@ class Operation:
     statuses: tuple[str, ...]
     security: tuple[dict[str, list[str]], ...]
     has_body: bool
+    #: Documented media types per status (``()`` when that response has no body).
+    media_types: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def label(self) -> str:
         """Schemathesis' name for it, e.g. ``POST /{marketplace_name}``."""
         return f"{self.method} {self.path}"
+
+    def media_types_for(self, status: int) -> tuple[str, ...] | None:
+        """Media types documented for ``status`` (or ``default``); None if undocumented."""
+        documented = dict(self.media_types)
+        return documented.get(str(status), documented.get("default"))
 
     @property
     def reads_only(self) -> bool:
@@ -58,15 +64,13 @@ class ServiceSpec:
     base_path: str
     document: dict[str, Any]
     operations: tuple[Operation, ...]
+    #: Part of the product API (False for the simulator's own control plane and file store,
+    #: which a real deployment does not have).
+    product: bool = True
 
     @property
     def path(self) -> Path:
         return SPEC_DIR / self.spec_file
-
-    @property
-    def is_control_plane(self) -> bool:
-        return self.base_path == CONTROL_BASE_PATH or self.base_path.startswith(
-            CONTROL_BASE_PATH + "/")
 
     def links(self) -> dict[str, tuple[str, str]]:
         """Link name -> (source operationId, target operationId), over all responses."""
@@ -77,6 +81,17 @@ class ServiceSpec:
                 for name, link in response.get("links", {}).items():
                     found[name] = (operation.operation_id, str(link.get("operationId", "")))
         return found
+
+    def unfollowed_links(self, followed: set[str]) -> list[str]:
+        """Declared links no followed transition is named after.
+
+        ``followed`` holds the ids of the transitions that reached a 2xx.
+        Schemathesis names a link's transition ``SOURCE -> [status] Name -> TARGET``
+        (its id format is not a documented API): a link counts as followed
+        when its name is one token of such an id, or the whole id.
+        """
+        tokens = {token for transition in followed for token in transition.split()}
+        return sorted(name for name in self.links() if name not in tokens)
 
     def link_targets(self) -> set[str]:
         return {target for _source, target in self.links().values()}
@@ -110,8 +125,21 @@ def operations_of(name: str, base_path: str, document: dict[str, Any]) -> tuple[
                 statuses=tuple(str(code) for code in definition.get("responses", {})),
                 security=tuple(security) if security is not None else default_security,
                 has_body="requestBody" in definition,
+                media_types=tuple(
+                    (str(code), tuple(resolve(document, response).get("content", {})))
+                    for code, response in definition.get("responses", {}).items()),
             ))
     return tuple(found)
+
+
+def resolve(document: dict[str, Any], node: Any) -> Any:
+    """Follow local ``$ref``s (``#/components/...``) until a plain node."""
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = document
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
 
 
 @cache
@@ -122,7 +150,8 @@ def served() -> tuple[ServiceSpec, ...]:
         for mount in service.mounts:
             document = load_spec(mount.spec)
             specs.append(ServiceSpec(service.name, mount.spec, mount.base_path, document,
-                                     operations_of(service.name, mount.base_path, document)))
+                                     operations_of(service.name, mount.base_path, document),
+                                     product=service.product and not mount.is_control_plane))
     return tuple(specs)
 
 

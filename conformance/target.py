@@ -5,22 +5,28 @@ clock, responses validated) behind one stable ASGI object, the
 :class:`Switchboard`, which Schemathesis and the HTTP clients both hold. The
 self-test swaps a faulty simulator in the same way.
 
-By URL, the target is probed once for the control plane (``GET /_sim/clock``):
-a simulator is reset before each test; anything else is treated as a real
-deployment, where operations that change state run only with
-``allow_writes``.
+By URL, the run is told what the target is (``--target simulator|deployment``)
+or detects it from one probe of the control plane (``GET /_sim/clock``): the
+simulator's clock means a simulator (reset before each test), a clean 404 or
+a refused connection means a real deployment (operations that change state
+run only with ``allow_writes``). Any other answer is reported as a problem
+that fails the run, never taken as "no control plane".
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import httpx
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["Switchboard", "Target", "probe_simulator", "simulator_app"]
+__all__ = [
+    "IN_PROCESS", "Identification", "Probe", "ProbeVerdict", "Switchboard", "Target",
+    "TargetMode", "identify", "probe_control_plane", "simulator_app",
+]
 
 IN_PROCESS_URL = "http://testserver"
 RESET_PATH = "/_sim/reset"
@@ -63,19 +69,103 @@ class Switchboard:
         await self.app(scope, receive, send)
 
 
-def probe_simulator(base_url: str, timeout: float = 10.0) -> bool:
-    """Whether ``base_url`` serves the simulator's control plane."""
+class TargetMode(StrEnum):
+    """What the suite runs against (``--target``): said, or detected from the probe."""
+
+    DETECT = "detect"
+    SIMULATOR = "simulator"
+    DEPLOYMENT = "deployment"
+
+
+class ProbeVerdict(StrEnum):
+    SIMULATOR = "simulator"  # /_sim/clock answered as the simulator's control plane does
+    ABSENT = "absent"  # a clean 404, or the connection was refused: no control plane
+    ANOMALOUS = "anomalous"  # anything else: reported, never taken as "no control plane"
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """The answer to ``GET /_sim/clock`` and what it says about the target."""
+
+    verdict: ProbeVerdict
+    detail: str
+
+
+def probe_control_plane(base_url: str, timeout: float = 10.0,
+                        transport: httpx.BaseTransport | None = None) -> Probe:
+    """Ask ``GET /_sim/clock`` and classify the answer (see :class:`ProbeVerdict`)."""
+    url = base_url.rstrip("/") + CLOCK_PATH
     try:
-        response = httpx.get(base_url.rstrip("/") + CLOCK_PATH, timeout=timeout)
-    except httpx.HTTPError:
-        return False
-    if response.status_code != 200:
-        return False
+        with httpx.Client(timeout=timeout, transport=transport) as http:
+            response = http.get(url)
+    except httpx.ConnectError as exc:
+        return Probe(ProbeVerdict.ABSENT, f"GET {CLOCK_PATH}: connection refused ({exc})")
+    except httpx.HTTPError as exc:
+        return Probe(ProbeVerdict.ANOMALOUS,
+                     f"GET {CLOCK_PATH} failed: {type(exc).__name__}: {exc}")
+    status = response.status_code
+    content_type = response.headers.get("content-type", "(none)")
+    if status == 404:
+        return Probe(ProbeVerdict.ABSENT, f"GET {CLOCK_PATH} answered a clean 404")
+    if status != 200:
+        return Probe(ProbeVerdict.ANOMALOUS, f"GET {CLOCK_PATH} answered {status} "
+                                             f"({content_type}): {response.text[:120]!r}")
     try:
         body = response.json()
     except ValueError:
-        return False
-    return isinstance(body, dict) and {"now", "mode"} <= body.keys()
+        return Probe(ProbeVerdict.ANOMALOUS, f"GET {CLOCK_PATH} answered 200 with a body that "
+                                             f"is not JSON ({content_type}): "
+                                             f"{response.text[:120]!r}")
+    if isinstance(body, dict) and {"now", "mode"} <= body.keys():
+        return Probe(ProbeVerdict.SIMULATOR, f"GET {CLOCK_PATH} answered 200 with the "
+                                             f"simulator's clock ({body['now']}, {body['mode']})")
+    return Probe(ProbeVerdict.ANOMALOUS, f"GET {CLOCK_PATH} answered 200, but not with the "
+                                         f"simulator's clock (needs 'now' and 'mode'): "
+                                         f"{response.text[:120]!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Identification:
+    """Which kind of target the run treats it as, and why (shown in summary and JUnit)."""
+
+    mode: TargetMode  # SIMULATOR or DEPLOYMENT: what the run does
+    requested: TargetMode  # what --target said (DETECT by default)
+    reason: str
+    #: Set when the target is not what the run needs it to be: the run fails with it.
+    problem: str | None = None
+
+    @property
+    def line(self) -> str:
+        how = "detected" if self.requested is TargetMode.DETECT else "--target"
+        return f"{self.mode} ({how}: {self.reason})"
+
+
+def identify(requested: TargetMode, probe: Probe) -> Identification:
+    """Decide the run's mode from ``--target`` and the probe; never fall back silently.
+
+    A requested simulator that does not answer as one is a problem, not a
+    deployment. An anomalous probe in detect mode is a problem too; the run
+    then treats the target as a deployment (no writes) so that nothing is sent
+    to a target it could not identify.
+    """
+    if requested is TargetMode.SIMULATOR:
+        problem = None if probe.verdict is ProbeVerdict.SIMULATOR else (
+            f"--target simulator, but its control plane does not answer as the simulator's: "
+            f"{probe.detail}")
+        return Identification(TargetMode.SIMULATOR, requested, probe.detail, problem)
+    if requested is TargetMode.DEPLOYMENT:
+        return Identification(TargetMode.DEPLOYMENT, requested, probe.detail)
+    if probe.verdict is ProbeVerdict.SIMULATOR:
+        return Identification(TargetMode.SIMULATOR, requested, probe.detail)
+    if probe.verdict is ProbeVerdict.ABSENT:
+        return Identification(TargetMode.DEPLOYMENT, requested, probe.detail)
+    return Identification(TargetMode.DEPLOYMENT, requested, probe.detail, (
+        f"cannot tell what the target is: {probe.detail}. A deployment answers 404 there and "
+        f"the simulator its clock; say --target simulator|deployment to decide"))
+
+
+IN_PROCESS = Identification(TargetMode.SIMULATOR, TargetMode.SIMULATOR,
+                            "the simulator, built in this process")
 
 
 @dataclass(slots=True)
@@ -88,6 +178,7 @@ class Target:
     simulator: bool = True
     allow_writes: bool = False
     switchboard: Switchboard | None = None
+    identification: Identification = IN_PROCESS
     on_response: list[Callable[[httpx.Response], None]] = field(default_factory=list)
     seller_key: str | None = None
 
@@ -108,9 +199,8 @@ class Target:
     def description(self) -> str:
         if self.in_process:
             return "the simulator, in-process"
-        kind = "a simulator" if self.simulator else "a deployment"
         writes = "" if self.may_write else ", read-only (no --allow-writes)"
-        return f"{kind} at {self.url}{writes}"
+        return f"{self.url}: {self.identification.line}{writes}"
 
     def client(self) -> httpx.Client:
         """An HTTP client for the target whose responses feed the coverage table."""

@@ -15,6 +15,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from conformance.specs import HTTP_METHODS, Operation, operations_of, spec_files
+from conformance.specs import resolve as _resolve
 from simulator.core.specs import load_spec
 
 #: Specs whose operations need no credentials, by design.
@@ -32,15 +33,6 @@ def _load(path: Path) -> dict[str, Any]:
 
 def _operations(path: Path) -> tuple[Operation, ...]:
     return operations_of(path.stem, "", _load(path))
-
-
-def _resolve(document: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = document
-        for part in node["$ref"].lstrip("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
 
 
 def _properties(document: dict[str, Any], schema: Any) -> set[str]:

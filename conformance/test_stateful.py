@@ -10,7 +10,6 @@ the suite instead of silently testing nothing.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Any
 
@@ -29,8 +28,8 @@ def declared_links(service: ServiceSpec) -> dict[str, str]:
     return {name: source for name, (source, _target) in service.links().items()}
 
 
-LINKED = {service.path.stem: service for service in SESSION.services if declared_links(service)
-          and (SESSION.target.simulator or not service.is_control_plane)}
+LINKED = {service.path.stem: service for service in SESSION.reachable
+          if declared_links(service)}
 
 
 def machine_for(service: ServiceSpec) -> tuple[type, Counter[tuple[str, int]]]:
@@ -76,12 +75,6 @@ def test_links(name: str) -> None:
     ))
     if SESSION.target.simulator:
         succeeded = {link for (link, status), _ in followed.items() if 200 <= status < 300}
-        missing = sorted(set(declared_links(service)) - {_short(link) for link in succeeded})
+        missing = service.unfollowed_links(succeeded)
         assert not missing, (f"links never followed to a 2xx answer: {missing}; "
                              f"followed: {dict(followed)}")
-
-
-def _short(transition_id: str) -> str:
-    """The link's name from Schemathesis' transition id ``SRC -> [200] Name -> DST``."""
-    found = re.search(r"\] (\S+) ->", transition_id)
-    return found.group(1) if found else transition_id

@@ -24,10 +24,12 @@ from simulator.core.http.errors import AllowIndex, handlers
 from simulator.core.http.handlers import SECURITY_MAP
 from simulator.core.http.handlers import install as decorate_handlers_once
 from simulator.core.http.paths import TrailingSlash
+from simulator.core.http.requestlog import RequestLog, RequestRecorder
 from simulator.core.http.steering import add_steering
 from simulator.core.http.validation import VALIDATORS
 from simulator.core.specs import load_spec
 from simulator.runtime import Simulator
+from simulator.web import StatePage
 
 
 def create_app(config: SimConfig | None = None, simulator: Simulator | None = None) -> AsyncApp:
@@ -37,13 +39,27 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     app = AsyncApp(__name__, lifespan=_ticker(simulator), validator_map=VALIDATORS,
                    security_map=SECURITY_MAP)
     decorate_handlers_once(app)
-    add_steering(app, simulator)  # control token, journal, faults, Prefer: outermost
+    # Outermost first: the state page at / and the request log (which so sees the
+    # faults and Prefer answers of the steering layer), then steering (control
+    # token, journal, faults, Prefer), then request-body and path normalisation.
+    recorder = RequestRecorder()
+    app.add_middleware(StatePage, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       simulator=simulator, recorder=recorder)
+    app.add_middleware(RequestLog, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       recorder=recorder)
+    app.request_log = recorder  # type: ignore[attr-defined]
+    add_steering(app, simulator)
     allow = AllowIndex()
     json_operations = JsonOperations()
+    served_roots: set[str] = set()
     for service in simulator.services:
         for mount in service.mounts:
+            if mount.is_control_plane and not config.control:
+                continue
             spec = load_spec(mount.spec, with_security_hooks=True)
             allow.add_spec(mount.base_path, spec)
+            if "/" in spec.get("paths", {}):
+                served_roots.add(mount.base_path)
             json_operations.add_spec(mount.base_path, spec)
             app.add_api(
                 spec, base_path=mount.base_path,
@@ -57,7 +73,8 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
                        operations=json_operations)
     app.add_middleware(TrailingSlash, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        base_paths=frozenset(m.base_path for s in simulator.services
-                                            for m in s.mounts))
+                                            for m in s.mounts),
+                       served_roots=frozenset(served_roots))
     app.add_middleware(SimulatorContext, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        simulator=simulator)
     app.simulator = simulator  # type: ignore[attr-defined]
@@ -72,7 +89,7 @@ def _ticker(simulator: Simulator) -> Any:
         async def tick() -> None:
             while True:
                 await asyncio.sleep(simulator.config.tick_seconds)
-                simulator.clock.run_due()
+                simulator.tick()
 
         task = asyncio.create_task(tick())
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 import warnings
 from pathlib import Path
@@ -11,6 +10,8 @@ import click
 
 from simulator.config import SimConfig
 from simulator.core.clock import ClockMode
+from simulator.progress import board
+from simulator.workers import FACTORY, export_config, tune_gc
 
 DEFAULT_DB = "var/ticketsim.sqlite3"
 
@@ -35,6 +36,7 @@ class _LazyConformance(click.Group):
 
 
 @click.group(cls=_LazyConformance)
+@click.version_option(package_name="ticketsim", prog_name="ticketsim")
 def main() -> None:
     """ticketsim: a contract-first simulator of the 1Ticket broker APIs."""
 
@@ -55,8 +57,12 @@ def main() -> None:
 @click.option("--long-poll-seconds", default=25.0, show_default=True, type=float)
 @click.option("--fetch-allow", default="127.0.0.1,localhost,::1", show_default=True,
               help="Hosts the PDF service may fetch inputs from, comma-separated ('*': any).")
+@click.option("--no-control", is_flag=True,
+              help="Do not serve the control plane /_sim (stand in for a real deployment).")
 @click.option("--log-level", default="warning", show_default=True)
-# -- control plane and steering (docs/control.md) --
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1),
+              help="Processes serving the port over one database (a file or PostgreSQL).")
+# -- control plane and steering (README: "Steering the simulator from a test") --
 @click.option("--journal-size", default=10_000, show_default=True, type=click.IntRange(1),
               envvar="TICKETSIM_JOURNAL_SIZE", help="Requests the journal keeps (a ring).")
 @click.option("--journal-body-bytes", default=2048, show_default=True, type=click.IntRange(0),
@@ -65,14 +71,17 @@ def main() -> None:
               help="Every /_sim call then needs Authorization: Bearer TOKEN.")
 @click.option("--insecure-control", is_flag=True,
               help="Allow a non-loopback --host without a control token.")
+@click.option("--log-format", type=click.Choice(["text", "json", "off"]), default="text",
+              show_default=True, help="One line per request on stdout, as text or JSON.")
 def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
           validate_responses: bool, long_poll_seconds: float, fetch_allow: str,
-          log_level: str, journal_size: int, journal_body_bytes: int,
-          control_token: str | None, insecure_control: bool) -> None:
+          no_control: bool, log_level: str, journal_size: int, journal_body_bytes: int,
+          control_token: str | None, insecure_control: bool, log_format: str,
+          workers: int) -> None:
     """Serve every API on one port, at the real APIs' paths."""
     import uvicorn
 
-    refusal = control_exposure(host, control_token, insecure_control)
+    refusal = None if no_control else control_exposure(host, control_token, insecure_control)
     if refusal:
         raise click.UsageError(refusal)
 
@@ -86,22 +95,40 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
                        long_poll_seconds=long_poll_seconds,
                        fetch_allow=tuple(h.strip() for h in fetch_allow.split(",") if h.strip()),
                        journal_size=journal_size, journal_body_bytes=journal_body_bytes,
-                       control_token=control_token or None)
+                       control_token=control_token or None, control=not no_control)
+    # --- scale-out: several processes over one store act as one simulator ---
+    config.shared = _shared_store(db, workers)
     app = create_app(config)
-    click.echo(f"ticketsim serving on {base_url}  (state: {db})")
+    if workers > 1:  # each worker builds its own app; this one prepared the store
+        app.simulator.close()
+    click.echo(f"ticketsim serving on {base_url}  (state: {db}, workers: {workers}; "
+               f"live state page: {base_url}/)")
     for service in SERVICES:
         for mount in service.mounts:
+            if mount.is_control_plane and no_control:
+                continue
             click.echo(f"  {base_url}{mount.base_path:<30} {service.name:<18} "
                        f"ui: {mount.base_path}/ui/")
     click.echo(f"API keys: marketplace {DEFAULT_MARKETPLACE_KEY!r} (every marketplace), "
                f"broker {DEFAULT_BROKER_KEY!r} (user 8060), seller 'sim-seller-key' "
                "(ticket transfers)")
     sys.stdout.flush()
-    # Each waiting long-poll keeps ~200 objects alive; with the default GC
-    # thresholds a full collection over 10,000 waiters stalls the loop ~0.8 s
-    # (bench/longpoll_bench.py). Full collections only every 1000th gen-1 one.
-    gc.set_threshold(700, 10, 1000)
+    log_requests(log_format)
+    if workers > 1:
+        export_config(config)
+        uvicorn.run(FACTORY, factory=True, workers=workers, host=host, port=port,
+                    log_level=log_level, access_log=False)
+        return
+    tune_gc()
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+
+
+def _shared_store(db: str, workers: int) -> bool:
+    """Whether other processes may use the store: several workers, or a server database."""
+    if workers > 1 and db == ":memory:":
+        raise click.BadParameter("several workers need a database file or a PostgreSQL URL, "
+                                 "not ':memory:'", param_hint="--db")
+    return workers > 1 or ("://" in db and not db.startswith("sqlite"))
 
 
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
@@ -130,15 +157,9 @@ def fixtures(seed: int, listings: int, brokers: int, orders: int, out: Path) -> 
     """Write a deterministic fixtures document (same seed, same document)."""
     from simulator import fixturegen
 
-    with click.progressbar(length=listings, label="listings", file=sys.stderr) as bar:
-        done = [0]
-
-        def progress(current: int, _total: int) -> None:
-            bar.update(current - done[0])
-            done[0] = current
-
+    with board() as bars:
         document = fixturegen.generate(seed, listings=listings, brokers=brokers,
-                                       orders=orders, progress=progress)
+                                       orders=orders, progress=bars.callback("listings"))
     fixturegen.write(document, out)
     click.echo(f"wrote {out}: {len(document['listings'])} listings, "
                f"{len(document['orders'])} orders, {len(document['api_keys'])} API keys")
@@ -159,15 +180,9 @@ def pdf_make(tickets: int, producer: str | None, seed: int, out: Path) -> None:
     """Write TICKETS synthetic tickets, one per page, with real barcodes."""
     from simulator.pdf.cli import make_pdf
 
-    with click.progressbar(length=tickets, label="tickets", file=sys.stderr) as bar:
-        done = [0]
-
-        def progress(current: int, _total: int) -> None:
-            bar.update(current - done[0])
-            done[0] = current
-
+    with board() as bars:
         try:
-            make_pdf(tickets, producer, seed, out, progress)
+            make_pdf(tickets, producer, seed, out, bars.callback("tickets"))
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from None
     click.echo(f"wrote {out}: {tickets} tickets")
@@ -190,6 +205,51 @@ def decode(path: Path, dpi: int) -> None:
     click.echo(json.dumps({"tickets": [t.to_dict() for t in tickets]}, indent=2))
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=9099, show_default=True, type=int)
+@click.option("--secret", "secrets", multiple=True,
+              help="Check signatures with these secrets (401 if none matches); repeatable.")
+def receiver(host: str, port: int, secrets: tuple[str, ...]) -> None:
+    """Serve a reference marketplace + webhook receiver (marketplace-callbacks.yaml)."""
+    import uvicorn
+
+    from simulator.services.callbacks.receiver import Receiver
+
+    click.echo(f"reference receiver on http://{host}:{port}  (what it got: /_received)")
+    uvicorn.run(Receiver(*secrets).app(), host=host, port=port, log_level="warning")
+
+# Adoption: request log lines for `serve`, and an environment variable for every
+# `serve` option (TICKETSIM_PORT, TICKETSIM_LOG_FORMAT, ...), for CI services.
+
+def log_requests(log_format: str) -> None:
+    """Send one line per request (``simulator.core.http.requestlog``) to stdout."""
+    import logging
+
+    from simulator.core.http.requestlog import LOGGER, JsonFormat, TextFormat
+
+    logger = logging.getLogger(LOGGER)
+    logger.handlers.clear()
+    logger.propagate = False
+    if log_format == "off":
+        logger.setLevel(logging.WARNING)
+        return
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(JsonFormat() if log_format == "json" else TextFormat())
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def bind_envvars(command: click.Command, prefix: str = "TICKETSIM") -> None:
+    """Give each option of ``command`` without one the variable ``PREFIX_<LONG_NAME>``."""
+    for param in command.params:
+        if isinstance(param, click.Option) and not param.envvar:
+            longest = max(param.opts, key=len).lstrip("-")
+            param.envvar = f"{prefix}_{longest.replace('-', '_').upper()}"
+            param.show_envvar = True
+
+
+bind_envvars(serve)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,13 @@ class SimConfig:
     long_poll_seconds: float = 25.0
     fetch_allow: tuple[str, ...] = field(default_factory=lambda: ("127.0.0.1", "localhost", "::1"))
     tick_seconds: float = 0.25
+    #: Serve the control plane (``/_sim``). ``serve --no-control`` turns it off, so the
+    #: simulator can stand in for a real deployment (the conformance suite's read-only mode).
+    control: bool = True
+    #: Several processes share the store (``serve --workers N`` > 1, or a
+    #: PostgreSQL URL): the clock, due timers and long-poll wake-ups then go
+    #: through the store (see :mod:`simulator.runtime`). Off, nothing is re-read.
+    shared: bool = False
     #: PDF service: largest input fetched, fetch time limit, worker threads,
     #: lifetime of presigned result URLs (simulated seconds).
     fetch_max_bytes: int = 25 * 1024 * 1024

@@ -22,6 +22,7 @@ from typing import Any
 
 from faker import Faker
 
+from simulator.core.resources import data_file
 from simulator.services.platform.fixtures import (
     DEFAULT_BROKER_KEY,
     DEFAULT_BROKER_USER_ID,
@@ -78,8 +79,8 @@ def write(document: dict[str, Any], out: Path) -> None:
 
 
 def default_path() -> Path:
-    """``fixtures/default.json`` beside the ``simulator`` package."""
-    return Path(__file__).resolve().parent.parent / "fixtures" / "default.json"
+    """``fixtures/default.json`` beside the ``simulator`` package (or in the wheel)."""
+    return data_file("fixtures", "default.json")
 
 
 def read(path: Path) -> dict[str, Any]:

@@ -5,24 +5,49 @@ registered service, and runs each operation as one transaction at one
 simulated instant. Lock order is always clock, then store: the instant is
 read before the transaction opens, and timers are armed after it commits.
 Nothing here names a service: everything comes from the registry.
+
+Several processes can share one store (``SimConfig.shared``: ``serve
+--workers N`` on a SQLite file, or replicas on PostgreSQL). Then
+
+- the clock is the store's ``clock`` row, with a version: each operation
+  first reads that row and the state's generation (one small read that never
+  takes SQLite's write lock) and adopts what another process changed; clock
+  changes hold the ``clock`` lease (:mod:`simulator.core.leases`) and bump
+  the version;
+- every timer fires through :func:`~simulator.core.leases.fire_once`, so a
+  due instant fires exactly once whichever process reaches it first, and the
+  realtime ticker and every clock change first re-read all due instants,
+  including those other processes wrote;
+- a fixtures reload anywhere (a new generation) makes every process drop
+  its key caches, pending events and runtime state;
+- :attr:`Simulator.peers` carries long-poll wake-ups between processes and
+  tells which owners of running work are alive.
+
+Alone (the default) the clock row is only written, for restarts, and none of
+these reads happen.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.exc import DBAPIError
 
 from simulator import fixturegen
 from simulator.config import SimConfig
 from simulator.core.clock import SimClock
 from simulator.core.errors import Conflict
+from simulator.core.jobs import JobBoard
+from simulator.core.leases import Firing, fire_once, lease
+from simulator.core.peers import Peers, peers_for
 from simulator.core.service import ServiceDef, ServiceRuntime
-from simulator.core.store import Store, written_tables
+from simulator.core.store import Store, is_write_clash, meta, written_tables
 from simulator.core.timers import Timer
 from simulator.services import SERVICES
 from simulator.services.control import domain as control
@@ -38,6 +63,9 @@ log = logging.getLogger("ticketsim")
 #: How often an operation is re-run when a concurrent writer took a unique key
 #: first (PostgreSQL replicas); the re-run sees the winner and answers 409 itself.
 WRITE_RETRIES = 3
+
+#: The ``meta`` row naming the loaded state: a new value after every fixtures load.
+GENERATION_KEY = "generation"
 
 
 class Simulator:
@@ -55,18 +83,36 @@ class Simulator:
             s.name: s.default_settings(config.settings.get(s.name)) for s in services}
         self._principals: dict[str, Principal] = {}
         self._marketplaces: dict[str, Marketplace] = {}
+        self.peers: Peers = peers_for(self.store, config.shared)
+        self._generation: str | None = None
+        self._clock_version = 0
         with self.store.transaction() as conn:
             saved = control.saved_clock(conn)
-            fresh = control.is_empty(conn)
-        self.clock = SimClock.restore(saved) if saved else SimClock(config.clock)
-        if fresh:
-            self.load_fixtures(None)
-        self.arm_timers()
+        self._clock = SimClock.restore(saved) if saved else SimClock(config.clock)
+        if saved is None:
+            self.save_clock()
+        else:
+            self._clock_version = int(saved.get("version", 0))
+        self._load(None, if_empty=True)
         self.runtimes: dict[str, ServiceRuntime] = {}
         for service in services:
             factory = service.part(service.runtime)
             if factory is not None:
                 self.runtimes[service.name] = factory(self)
+
+    @property
+    def clock(self) -> SimClock:
+        """The simulated clock; when shared, first brought up to date with the store."""
+        self.sync()
+        return self._clock
+
+    @clock.setter
+    def clock(self, clock: SimClock) -> None:
+        self._clock = clock
+
+    def board(self, channel: str) -> JobBoard:
+        """A long-poll board whose wake-ups reach every process of this simulator."""
+        return JobBoard(channel, self.peers)
 
     def runtime(self, name: str) -> Any:
         """The process state of the service called ``name`` (its ``runtime`` part)."""
@@ -76,9 +122,9 @@ class Simulator:
             *args: P.args, **kwargs: P.kwargs) -> R:
         """Run ``operation(conn, now, ...)`` as one transaction, then re-arm timers.
 
-        A unique-key clash with a concurrent writer (possible on PostgreSQL,
-        where transactions are not serialised by this process) re-runs the
-        operation, which then sees the winner's row and refuses cleanly.
+        A race a concurrent writer won (a unique key taken first, or on
+        PostgreSQL a deadlock or serialisation failure) re-runs the
+        operation, which then sees the winner's rows and refuses cleanly.
         """
         for attempt in range(WRITE_RETRIES):
             now = self.clock.now()
@@ -86,7 +132,9 @@ class Simulator:
                 with self.store.transaction() as conn:
                     result = operation(conn, now, *args, **kwargs)
                     dues = self._dues(conn, written_tables(conn))
-            except IntegrityError as exc:
+            except DBAPIError as exc:
+                if not is_write_clash(exc):
+                    raise
                 log.info("write clash (attempt %d): %s", attempt + 1, exc.orig)
                 continue
             self._arm(dues)
@@ -96,11 +144,33 @@ class Simulator:
     def query(self, operation: Callable[Concatenate[Connection, P], R],
               *args: P.args, **kwargs: P.kwargs) -> R:
         """Run ``operation(conn, ...)`` in a transaction that needs no instant."""
+        self.sync()
         with self.store.transaction() as conn:
             return operation(conn, *args, **kwargs)
 
+    def sync(self) -> None:
+        """Shared store: adopt the clock and the state another process changed.
+
+        One read of two ``meta`` rows; nothing at all when this process is alone.
+        """
+        if not self.config.shared:
+            return
+        with self.store.read() as conn:
+            rows = {row.key: row.value for row in conn.execute(
+                select(meta.c.key, meta.c.value).where(
+                    meta.c.key.in_((control.CLOCK_KEY, GENERATION_KEY))))}
+        generation = rows.get(GENERATION_KEY)
+        if generation is not None and generation.get("id") != self._generation:
+            self._generation = generation.get("id")
+            self._forget()
+        clock = rows.get(control.CLOCK_KEY)
+        if clock is not None and int(clock.get("version", 0)) != self._clock_version:
+            self._clock.adopt(clock)
+            self._clock_version = int(clock.get("version", 0))
+
     def principal(self, key: str) -> Principal:
         """The owner of an API key (cached: keys change only with fixtures)."""
+        self.sync()
         found = self._principals.get(key)
         if found is None:
             found = self.query(lookup_key, key)
@@ -118,9 +188,16 @@ class Simulator:
 
     def arm_timers(self) -> None:
         """Schedule every timer's next due instant, read from the store."""
-        with self.store.transaction() as conn:
+        with self.store.read() as conn:
             dues = [(timer, timer.next_due(conn)) for timer in self.timers]
         self._arm(dues)
+
+    def tick(self) -> None:
+        """Fire what is due now (the realtime ticker); shared, re-read due instants first."""
+        if self.config.shared:
+            self.sync()
+            self.arm_timers()
+        self._clock.run_due()
 
     def _dues(self, conn: Connection, written: set[str]
               ) -> list[tuple[Timer, datetime | None]]:
@@ -130,19 +207,21 @@ class Simulator:
     def _arm(self, dues: list[tuple[Timer, datetime | None]]) -> None:
         for timer, due in dues:
             if due is None:
-                self.clock.cancel(timer.name)
+                self._clock.cancel(timer.name)
             else:
-                self.clock.schedule(due, timer.name, self._firer(timer))
+                self._clock.schedule(due, timer.name, self._firer(timer))
 
     def _firer(self, timer: Timer) -> Callable[[], None]:
         def fire() -> None:
-            now = self.clock.now()
+            now = self._clock.now()
             try:
                 with self.store.transaction() as conn:
-                    timer.fire(conn, now)
+                    outcome = fire_once(conn, timer, now, self.peers.owner)
                     dues = self._dues(conn, written_tables(conn) | set(timer.tables))
             except Exception:  # a failing timer must not stop the clock or other timers
                 log.exception("timer %s failed at %s", timer.name, now.isoformat())
+                return
+            if outcome is Firing.BUSY:  # another process fires it; the ticker re-reads
                 return
             self._arm([*dues, *self._own_due(timer, dues)])
 
@@ -153,47 +232,95 @@ class Simulator:
         """The fired timer's own next instant, if its writes did not already re-read it."""
         if any(armed is timer for armed, _ in dues):
             return []
-        with self.store.transaction() as conn:
+        with self.store.read() as conn:
             return [(timer, timer.next_due(conn))]
 
     def load_fixtures(self, document: dict[str, Any] | None) -> dict[str, int]:
         """Replace all state by ``document`` (or the configured/default fixtures)."""
-        if document is None:
-            document = (fixturegen.read(self.config.fixtures) if self.config.fixtures
-                        else fixturegen.load_default())
-        services, loaded = self.services, document
-        return self.replace_state(
-            lambda conn: control.replace_fixtures(conn, services, loaded))
+        return self._load(document)
+
+    def _load(self, document: dict[str, Any] | None, *, if_empty: bool = False
+              ) -> dict[str, int]:
+        """Load fixtures (only into an empty store with ``if_empty``: processes starting
+        together load them once), start a new generation, re-arm the timers."""
+        for attempt in range(WRITE_RETRIES):
+            if if_empty and not self.query(control.is_empty):
+                self.arm_timers()
+                return {}
+            if document is None:
+                document = (fixturegen.read(self.config.fixtures) if self.config.fixtures
+                            else fixturegen.load_default())
+            services, loaded = self.services, document
+            try:
+                return self.replace_state(
+                    functools.partial(control.replace_fixtures, services=services,
+                                      document=loaded))
+            except DBAPIError as exc:  # another process loaded them at the same moment
+                if not (if_empty and is_write_clash(exc)) or attempt == WRITE_RETRIES - 1:
+                    raise
+        return {}
 
     def replace_state(self, write: Callable[[Connection], R], clock: SimClock | None = None
                       ) -> R:
-        """Replace all state by ``write(conn)`` (one transaction), then forget what the
-        process knew of the old state (cached keys, clock events, service runtimes)
-        and re-arm the timers. ``clock`` (an imported snapshot's) replaces the clock."""
+        """Replace all state by ``write(conn)`` (one transaction, a new generation unless
+        ``write`` restored another one, as a snapshot import does), then
+        forget what the process knew of the old state (cached keys, clock events,
+        service runtimes) and re-arm the timers; other processes sharing the store
+        do the same at their next operation. ``clock`` (an imported snapshot's)
+        replaces the clock."""
         with self.store.transaction() as conn:
             result = write(conn)
+            restored = conn.execute(select(meta.c.value).where(meta.c.key == GENERATION_KEY)
+                                    ).scalar()
+            generation = restored.get("id") if restored else None
+            if generation is None or generation == self._generation:
+                # a fixtures load (or an import of this very generation): a new one
+                generation = uuid.uuid4().hex
+                conn.execute(delete(meta).where(meta.c.key == GENERATION_KEY))
+                conn.execute(meta.insert().values(key=GENERATION_KEY, value={"id": generation}))
+        self._generation = generation
+        if clock is not None:
+            self._clock = clock
+            self.save_clock()
+        self._forget()
+        return result
+
+    def _forget(self) -> None:
+        """Drop what this process derived from the previous state."""
         self._principals.clear()
         self._marketplaces.clear()
-        self.clock.scheduler_clear()
-        if clock is not None:
-            self.clock = clock
-            self.save_clock()
+        self._clock.scheduler_clear()
         for runtime in getattr(self, "runtimes", {}).values():
             runtime.reset()
         self.arm_timers()
-        return result
 
     def change_clock(self, change: Callable[[SimClock], object]) -> None:
-        """Move or freeze the clock (``change(clock)``), then persist its state."""
-        change(self.clock)
-        self.save_clock()
+        """Move or freeze the clock (``change(clock)``), then persist its state.
+
+        Shared: under the ``clock`` lease, from the latest saved state, with
+        every due instant re-read first, so each process's advance adds up
+        and fires what any process scheduled.
+        """
+        if not self.config.shared:
+            change(self._clock)
+            self.save_clock()
+            return
+        with lease(self.store, "clock", self.peers.owner):
+            self.sync()
+            self.arm_timers()
+            change(self._clock)
+            self.save_clock()
 
     def save_clock(self) -> None:
-        """Persist the clock so that a restart resumes at the same simulated time."""
+        """Persist the clock (a new version) so restarts and other processes follow it."""
         with self.store.transaction() as conn:
-            control.save_clock(conn, dict(self.clock.state()))
+            saved = control.saved_clock(conn) or {}
+            version = int(saved.get("version", 0)) + 1
+            control.save_clock(conn, {**self._clock.state(), "version": version})
+        self._clock_version = version
 
     def close(self) -> None:
         for runtime in self.runtimes.values():
             runtime.close()
+        self.peers.close()
         self.store.close()

@@ -250,6 +250,22 @@ class SimClock:
             return cls(mode, start=wall() + offset, wall=wall)
         return cls(mode, start=datetime.fromisoformat(str(state["now"])), wall=wall)
 
+    def adopt(self, state: dict[str, str | float]) -> None:
+        """Take on :meth:`state` saved by another process sharing this clock.
+
+        Pending events are kept. The saved instant is the authority: adopting
+        another process's freeze may step this clock back by the few
+        milliseconds between the two processes' readings of the wall clock.
+        """
+        with self._lock:
+            self._mode = ClockMode(str(state["mode"]))
+            if self._mode is ClockMode.FROZEN:
+                self._frozen_at = datetime.fromisoformat(str(state["now"]))
+                self._last = self._frozen_at
+            else:
+                self._offset = timedelta(seconds=float(state["offset_seconds"]))
+                self._last = self._wall() + self._offset
+
     def run_due(self) -> int:
         """Fire every event due at the current instant; returns how many ran."""
         with self._lock:

@@ -5,7 +5,9 @@ drawn from a counter kept in the store's ``meta`` table, hashed with the
 fixtures seed. Domain code calls :func:`new_hex` with its connection, so the
 counter moves inside the operation's transaction: a rolled-back operation
 consumes no id, a restart continues where it stopped, and two workers on one
-database never draw the same id.
+database never draw the same id: the counter row is read ``FOR UPDATE``, so on
+PostgreSQL a concurrent drawer waits for this transaction instead of reading
+the same number (SQLite's single writer needs no row lock).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ def seed_ids(conn: Connection, seed: int) -> None:
 
 def new_hex(conn: Connection, length: int = 32, *, kind: str = "") -> str:
     """The next id of this state as ``length`` lowercase hex digits (at most 64)."""
-    row = conn.execute(select(meta.c.value).where(meta.c.key == ID_KEY)).first()
+    row = conn.execute(select(meta.c.value).where(meta.c.key == ID_KEY).with_for_update()
+                       ).first()
     state = dict(row.value) if row else {"seed": 0, "next": 0}
     number = int(state["next"])
     state["next"] = number + 1

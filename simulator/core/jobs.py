@@ -10,6 +10,10 @@ loop when served by uvicorn; the test client may use several), so 10,000
 waiters cost 10,000 suspended coroutines and one event, not threads.
 Workers call :meth:`JobBoard.notify` from their thread after the job's
 final state is committed; the event is set on its loop thread-safely.
+A board made with :class:`~simulator.core.peers.Peers` also publishes the
+job id on its channel, and wakes its own waiters when another process
+publishes: a long-poll served by one worker or replica returns as soon as
+the job finishes in another (a datagram or ``pg_notify``, never polling).
 
 Long-poll limits are real seconds, not simulated time: a client's HTTP
 time-out is measured on the wall clock.
@@ -25,6 +29,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
+
+from simulator.core.peers import Peers
 
 __all__ = ["JobBoard", "Watch", "WorkerPool"]
 
@@ -51,11 +57,19 @@ class Watch:
 
 
 class JobBoard:
-    """Wake every long-poll of a job when it finishes."""
+    """Wake every long-poll of a job when it finishes, in this process and its peers.
 
-    def __init__(self) -> None:
+    ``channel`` names the board among the boards of all services (its
+    service's name); ``peers`` carries wake-ups to and from other processes.
+    """
+
+    def __init__(self, channel: str = "", peers: Peers | None = None) -> None:
         self._lock = threading.Lock()
         self._slots: dict[str, dict[asyncio.AbstractEventLoop, Watch]] = {}
+        self.channel = channel
+        self.peers = peers
+        if peers is not None:
+            peers.subscribe(channel, self.wake)
 
     @contextlib.contextmanager
     def watch(self, job_id: str) -> Iterator[Watch]:
@@ -83,7 +97,16 @@ class JobBoard:
                     del self._slots[job_id]
 
     def notify(self, job_id: str) -> None:
-        """Wake the waiters of ``job_id`` (call after its final state is committed)."""
+        """Wake the waiters of ``job_id`` everywhere (call after its final state is committed)."""
+        self.wake(job_id)
+        if self.peers is not None:
+            try:
+                self.peers.publish(self.channel, job_id)
+            except Exception:  # the job is recorded; remote waiters re-read at their time-out
+                log.exception("could not tell other processes that %s changed", job_id)
+
+    def wake(self, job_id: str) -> None:
+        """Wake this process's waiters of ``job_id``."""
         with self._lock:
             loops = self._slots.pop(job_id, {})
         for loop, slot in loops.items():

@@ -20,7 +20,13 @@ Parts a service may declare (each optional):
 - ``runtime``: a factory ``f(simulator) -> ServiceRuntime`` for workers,
   long-poll boards and other process state, with ``reset()`` and ``close()``;
 - ``settings``: a dataclass type whose defaults are the service's settings
-  (overridable per instance through ``SimConfig.settings[name]``).
+  (overridable per instance through ``SimConfig.settings[name]``);
+- ``page``: a tuple of panel sources ``f(conn, now) -> simulator.web.panels.Panel``
+  that the live state page at ``/`` shows for this service (without one, the
+  page shows its tables that have a ``status`` column).
+- ``contract``: a spec in ``openapi/`` the service *calls* but never serves
+  (``marketplace-callbacks.yaml``: what a marketplace implements). Nothing
+  mounts or fuzzes it as a served API; readers list it from here.
 """
 
 from __future__ import annotations
@@ -75,6 +81,9 @@ class ServiceDef:
     fixtures: str | None = None
     runtime: str | None = None
     settings: str | None = None
+    page: str | None = None
+    #: A spec this service calls (implemented by others), never mounted.
+    contract: str | None = None
     #: Part of the product API (fuzzed as such); False for the control plane.
     product: bool = True
 

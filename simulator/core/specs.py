@@ -16,10 +16,13 @@ from typing import Any
 
 import yaml
 
+from simulator.core.resources import data_file
+
 __all__ = ["SPEC_DIR", "load_spec", "spec_path"]
 
-SPEC_DIR = Path(__file__).resolve().parent.parent.parent / "openapi"
 SHARED = "_shared.yaml"
+#: ``openapi/`` of the source tree, or its copy in an installed wheel.
+SPEC_DIR = data_file("openapi", SHARED).parent
 API_KEY_INFO = "simulator.core.http.security.api_key_info"
 BEARER_INFO = "simulator.core.http.security.bearer_info"
 

@@ -3,19 +3,25 @@
 SQLite is the embedded default: a file (WAL journal, so a committed
 operation survives ``kill -9``) or ``:memory:`` for throwaway state. SQLite
 has one writer at a time, so transactions are serialised by a process lock
-and opened with ``BEGIN IMMEDIATE``; the same code runs on PostgreSQL, where
-the seat-claim primary key still refuses double holds across replicas.
+and opened with ``BEGIN IMMEDIATE``; several worker processes on one file
+queue for the write lock through SQLite's busy timeout
+(:data:`SQLITE_BUSY_SECONDS`). The same code runs on PostgreSQL, where the
+seat-claim primary key still refuses double holds across replicas, and where
+a clash the database resolves by aborting one transaction (unique key,
+deadlock, serialisation failure) is reported by :func:`is_write_clash` so
+the runtime re-runs the operation.
 
-On SQLite the store keeps its one connection open between transactions
-(they are serialised anyway): checking a connection out of a pool and
-resetting it on return cost about a tenth of a hold's time.
+On SQLite the store keeps its writing connection open between transactions
+(this process serialises them anyway): checking a connection out of a pool
+and resetting it on return cost about a tenth of a hold's time.
 """
 
 from __future__ import annotations
 
+import fcntl
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +35,12 @@ from sqlalchemy import (
     Table,
     create_engine,
     event,
+    text,
 )
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import StaticPool
-from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.dml import Insert, UpdateBase
 
 #: The one ``MetaData``: each service's ``tables.py`` defines its tables on it.
 metadata = MetaData()
@@ -56,15 +65,25 @@ def database_url(db: str) -> str:
     return f"sqlite+pysqlite:///{path}"
 
 
+#: How long a SQLite transaction waits for another process's write lock.
+SQLITE_BUSY_SECONDS = 30.0
+
+#: PostgreSQL's SQLSTATEs for "this transaction lost a race; run it again".
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+
+#: Key of the advisory lock that serialises schema creation across replicas.
+SCHEMA_LOCK = 0x7469636B  # "tick"
+
+
 def _make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
         _track_writes(engine)
         return engine
     memory = url.endswith(":memory:")
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False},
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
         poolclass=StaticPool if memory else None,
     )
 
@@ -80,13 +99,16 @@ def _make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get(READ_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     _track_writes(engine)
     return engine
 
 
 WRITTEN = "ticketsim_written"
+#: Execution option of :meth:`Store.read` connections (SQLite: a deferred ``BEGIN``).
+READ_ONLY = "ticketsim_read_only"
 
 
 def _track_writes(engine: Engine) -> None:
@@ -107,6 +129,45 @@ def written_tables(conn: Connection) -> set[str]:
     return found
 
 
+def is_write_clash(exc: BaseException) -> bool:
+    """Whether ``exc`` means a concurrent writer won a race this transaction lost.
+
+    A unique key taken first (any engine), or PostgreSQL aborting one of two
+    transactions (deadlock, serialisation failure): re-running the operation
+    sees the winner's rows and answers for itself.
+    """
+    if isinstance(exc, IntegrityError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+    return False
+
+
+def sync_sequences(conn: Connection) -> None:
+    """Make auto-increment keys continue after the largest stored one, as SQLite does.
+
+    PostgreSQL sequences survive ``DELETE`` and ignore rows inserted with
+    explicit ids (fixtures); call this after a wipe or a load so both engines
+    hand out the same next ids.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    for table in metadata.sorted_tables:
+        column = table.autoincrement_column
+        if column is not None:
+            conn.execute(text(
+                f'SELECT setval(pg_get_serial_sequence(:table, :column), '
+                f'COALESCE((SELECT max("{column.name}") FROM "{table.name}"), 0) + 1, false)'),
+                {"table": table.name, "column": column.name})
+
+
+def insert_or_ignore(conn: Connection, table: Table, **values: Any) -> None:
+    """Insert a row unless one with the same key exists (safe against concurrent inserts)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement: Insert = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    conn.execute(statement)
+
+
 class Store:
     """The simulator's database: schema creation and serialised transactions."""
 
@@ -114,15 +175,44 @@ class Store:
         """Open ``db`` and create every table registered on :data:`metadata` so far."""
         self.url = database_url(db)
         self.engine = _make_engine(self.url)
-        self._lock = threading.RLock()
-        self._kept: Connection | None = None
-        metadata.create_all(self.engine)
+        #: SQLite has one writer: serialise this process's transactions here, so
+        #: threads queue on a lock rather than on the busy timeout. PostgreSQL
+        #: runs them concurrently (row locks and unique keys arbitrate).
+        self._lock: threading.RLock | nullcontext[None] = (
+            threading.RLock() if self.is_sqlite else nullcontext())
+        #: Worker processes on one SQLite file queue on an ``flock`` beside it: a
+        #: blocked ``flock`` wakes the moment the writer finishes, where SQLite's
+        #: busy handler would sleep and retry (up to 100 ms a turn).
+        self._file_lock: Any = None
+        self._kept: Connection | None = None  # SQLite: the writing connection, kept open
+        if self.is_sqlite and not self.url.endswith(":memory:"):
+            self._file_lock = open(f"{self.engine.url.database}.writer-lock", "a")  # noqa: SIM115
+        self.create_schema()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def create_schema(self) -> None:
+        """Create missing tables; processes starting together take turns.
+
+        SQLite's ``BEGIN IMMEDIATE`` already serialises the check-then-create;
+        on PostgreSQL a transaction-scoped advisory lock does.
+        """
+        with self.transaction() as conn:
+            if self.is_postgresql:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+            metadata.create_all(conn)
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One atomic unit of work: committed on success, rolled back on error."""
-        with self._lock:
-            if self.engine.dialect.name != "sqlite":
+        with self._lock, self._writer():
+            if not self.is_sqlite:
                 with self.engine.begin() as conn:
                     conn.info[WRITTEN] = set()
                     yield conn
@@ -134,9 +224,36 @@ class Store:
                 conn.info[WRITTEN] = set()
                 yield conn
 
+    @contextmanager
+    def _writer(self) -> Iterator[None]:
+        """Hold the file's writer lock (SQLite files only) for one transaction."""
+        if self._file_lock is None:
+            yield
+            return
+        fcntl.flock(self._file_lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._file_lock, fcntl.LOCK_UN)
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A consistent read that never takes SQLite's write lock.
+
+        In WAL mode readers do not wait for writers, so other worker
+        processes' writes proceed meanwhile. ``:memory:`` shares one
+        connection, so there the process lock is still taken.
+        """
+        guard = self._lock if self.url.endswith(":memory:") else nullcontext()
+        with guard, self.engine.connect().execution_options(**{READ_ONLY: True}) as conn, \
+                conn.begin():
+            yield conn
+
     def close(self) -> None:
         with self._lock:
             if self._kept is not None:
                 self._kept.close()
                 self._kept = None
         self.engine.dispose()
+        if self._file_lock is not None:
+            self._file_lock.close()

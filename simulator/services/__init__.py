@@ -30,6 +30,7 @@ SERVICES: tuple[ServiceDef, ...] = _registered(
     "mpdeleter",
     "shsyncx",
     "marketplaceapis",
+    "callbacks",
 )
 
 

@@ -170,9 +170,11 @@ def test_upload_proof_is_recorded_once_emailed(client: TestClient, advance: Any,
     transfer_id = transfer(client, [{"id": 1112}], marketplace="StubHub", upload_proof=True)
     assert simulator.query(pending_proofs) == []
     advance(timedelta(minutes=2))
-    [proof] = simulator.query(pending_proofs)
-    assert (proof["transfer_id"], proof["marketplace"], proof["status"]) == (
-        transfer_id, "StubHub", "PENDING")
+    # the post-sale engine (callbacks) takes the proof at once: a fulfill call with the id
+    assert simulator.query(pending_proofs) == []
+    [fulfill] = client.get("/_sim/deliveries", params={"kind": "fulfill"}).json()["deliveries"]
+    assert (fulfill["body"]["transfer_id"], fulfill["marketplace"]) == (
+        str(transfer_id), "Stubhub")
 
 
 def test_crawl_brings_the_inventory_in_line_with_the_account(client: TestClient,

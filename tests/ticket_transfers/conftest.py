@@ -69,6 +69,7 @@ def create(client: Any, tickets: list[dict[str, Any]], email: str = "rec@example
 def served() -> Iterator[str]:
     """The app served by uvicorn on a loopback port; yields its base URL."""
     app = create_app(frozen_config())
+    app.simulator.load_fixtures(None)  # a PostgreSQL test database keeps earlier tests' rows
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

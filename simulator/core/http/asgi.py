@@ -14,8 +14,8 @@ from typing import Any
 
 from starlette.types import Send
 
-from simulator.core.http.bodies import _read as read_body
 from simulator.core.http.bodies import _replay as replay
+from simulator.core.http.bodies import read_body
 
 __all__ = ["drop_connection", "read_body", "replay", "respond",
            "respond_json"]

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.core.http.errors import HTTP_METHODS
 
-__all__ = ["NOT_JSON", "JsonBodies", "JsonOperations", "not_json"]
+__all__ = ["NOT_JSON", "JsonBodies", "JsonOperations", "not_json", "read_body"]
 
 #: Declared types that real clients send by accident with a JSON body.
 LOOSE_TYPES = frozenset({"", "application/x-www-form-urlencoded", "text/plain"})
@@ -79,7 +79,7 @@ class JsonBodies:
                 or not self.operations.consumes_json(scope["method"], scope["path"])):
             await self.app(scope, receive, send)
             return
-        body = await _read(receive)
+        body = await read_body(receive)
         if body.strip():
             try:
                 json.loads(body)
@@ -92,7 +92,8 @@ class JsonBodies:
         await self.app(scope, _replay(body, receive), send)
 
 
-async def _read(receive: Receive) -> bytes:
+async def read_body(receive: Receive) -> bytes:
+    """The whole body of an ASGI request."""
     chunks = []
     while True:
         message = await receive()

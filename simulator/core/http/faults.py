@@ -37,6 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from simulator.core.errors import BadRequest, NotFound
 from simulator.core.http.asgi import drop_connection, respond
 from simulator.core.http.matching import Facts, RequestMatch
+from simulator.core.http.requestlog import FAULT_STATE_KEY
 from simulator.core.http.samples import body_for
 
 if TYPE_CHECKING:
@@ -273,6 +274,7 @@ class Faults:
             await self.app(scope, receive, send)
             return
         note.fault = rule.rule_id
+        scope.setdefault("state", {})[FAULT_STATE_KEY] = f"rule {rule.rule_id}"  # request log
         action = rule.action
         if action.latency_ms[1]:
             await asyncio.sleep(rule.latency_seconds())

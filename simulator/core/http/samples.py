@@ -156,8 +156,9 @@ def _string(schema: dict[str, Any], _document: dict[str, Any], rng: random.Rando
         formatted["uuid"] = f"{raw[:8]}-{raw[8:12]}-4{raw[13:16]}-8{raw[17:20]}-{raw[20:32]}"
     if fmt in formatted:
         return formatted[str(fmt)]
-    if "pattern" in schema:
-        return _from_pattern(str(schema["pattern"]), rng or random.Random(0), low, high)
+    if "pattern" in schema:  # the pattern, not a default length, bounds its repeats
+        return _from_pattern(str(schema["pattern"]), rng or random.Random(0), low,
+                             int(schema.get("maxLength", 256)))
     return _word(rng, max(low, 1 if high else 0) if rng is None else low, min(high, low + 12))
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, delete, select
 from simulator.core.errors import BadRequest
 from simulator.core.ids import seed_ids
 from simulator.core.service import ServiceDef
-from simulator.core.store import meta, metadata
+from simulator.core.store import meta, metadata, sync_sequences
 
 CLOCK_KEY = "clock"
 LOADED_KEY = "fixtures_loaded"
@@ -52,7 +52,9 @@ def replace_fixtures(conn: Connection, services: tuple[ServiceDef, ...],
     wipe(conn)
     if clock_state is not None:
         save_clock(conn, clock_state)
-    return load_sections(conn, services, document)
+    counts = load_sections(conn, services, document)
+    sync_sequences(conn)
+    return counts
 
 
 def is_empty(conn: Connection) -> bool:

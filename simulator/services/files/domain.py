@@ -111,7 +111,8 @@ def presign(conn: Connection, now: datetime, file_id: str, seconds: int) -> dict
     """Query parameters that grant GET on ``file_id`` for ``seconds`` from ``now``."""
     if not 1 <= seconds <= MAX_PRESIGN_SECONDS:
         raise BadRequest(f"A presigned URL lives 1 to {MAX_PRESIGN_SECONDS} seconds")
-    date = now.astimezone(UTC).strftime(_DATE_FORMAT)
+    moment = now.astimezone(UTC)
+    date = f"{moment.year:04d}" + moment.strftime(_DATE_FORMAT[2:])  # %Y is unpadded < 1000
     expires = str(seconds)
     return {DATE: date, EXPIRES: expires,
             SIGNATURE: _sign(_secret(conn), file_id, date, expires)}

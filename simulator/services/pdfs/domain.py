@@ -6,9 +6,10 @@ A job is a row of the ``jobs`` table; its lifecycle is the transition table
 
     (new) → RUNNING → SUCCEEDED | FAILED
 
-A job still RUNNING when the simulator starts was interrupted by a restart:
-it ends FAILED with that reason (:func:`fail_interrupted`), never RUNNING
-forever.
+A job records its ``owner``, the process running it. A job still RUNNING
+whose owner no longer lives was interrupted by a restart: it ends FAILED
+with that reason (:func:`fail_interrupted`), never RUNNING forever, while the
+running jobs of sibling processes sharing the store are left alone.
 
 The work itself (fetch, decode, split, merge) runs outside any transaction,
 in :mod:`simulator.services.pdfs.runtime`; this module parses requests, records jobs and
@@ -21,13 +22,13 @@ on the simulated clock) each time a body is built.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, or_, select
 
 from simulator.core.errors import BadRequest, NotAPdf, NotFound
 from simulator.core.ids import new_hex
@@ -50,6 +51,7 @@ __all__ = [
     "parse_url",
     "parse_urls",
     "require_pdf",
+    "running_owners",
 ]
 
 MAX_MERGE_URLS = 100
@@ -155,14 +157,15 @@ def require_pdf(data: bytes, content_type: str | None = None) -> None:
 # --- job records ------------------------------------------------------------
 
 
-def create_job(conn: Connection, now: datetime, kind: JobKind, request: dict[str, Any]) -> Job:
-    """Record a new RUNNING job."""
+def create_job(conn: Connection, now: datetime, kind: JobKind, request: dict[str, Any],
+               owner: str = "") -> Job:
+    """Record a new RUNNING job, run by the process called ``owner``."""
     status = JOB_LIFECYCLE.initial(JobStatus.RUNNING)
     job_id = str(uuid.UUID(hex=new_hex(conn, kind="job")))
     job = Job(job_id, kind, status, request, None, "", now, None)
     conn.execute(jobs.insert().values(
         job_id=job.job_id, kind=str(kind), status=str(job.status), request=request,
-        result=None, error="", created_at=now, finished_at=None))
+        result=None, error="", created_at=now, finished_at=None, owner=owner))
     return job
 
 
@@ -185,9 +188,20 @@ def finish_job(conn: Connection, now: datetime, job_id: str, status: JobStatus,
                               error=error, finished_at=now) == 1
 
 
-def fail_interrupted(conn: Connection, now: datetime) -> int:
-    """End every RUNNING job FAILED: its worker died with the previous process."""
-    return JOB_LIFECYCLE.move_all(conn, jobs.c.job_id.is_not(None), JobStatus.FAILED,
+def running_owners(conn: Connection) -> set[str]:
+    """The owners of RUNNING jobs ("" for jobs recorded without one)."""
+    return {owner or "" for owner in conn.execute(
+        select(jobs.c.owner).where(jobs.c.status == str(JobStatus.RUNNING)).distinct()
+    ).scalars()}
+
+
+def fail_interrupted(conn: Connection, now: datetime, dead: Collection[str]) -> int:
+    """End FAILED every RUNNING job owned by a ``dead`` process: its worker died with it."""
+    owners = [owner for owner in dead if owner]
+    gone: ColumnElement[bool] = jobs.c.owner.in_(owners)
+    if "" in dead:
+        gone = or_(gone, jobs.c.owner.is_(None), jobs.c.owner == "")
+    return JOB_LIFECYCLE.move_all(conn, gone, JobStatus.FAILED,
                                   error=INTERRUPTED, finished_at=now)
 
 

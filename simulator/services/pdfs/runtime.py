@@ -115,14 +115,17 @@ class PdfJobs:
         config = simulator.config
         self.simulator = simulator
         self.pool = WorkerPool(config.pdf_workers)
-        self.board = JobBoard()
+        self.board: JobBoard = simulator.board("pdfs")
+        self.owner = simulator.peers.owner
         self.fetcher = Fetcher(
             FetchPolicy.of(config.fetch_allow, max_bytes=config.fetch_max_bytes,
                            timeout_seconds=config.fetch_timeout_seconds,
                            max_redirects=config.fetch_max_redirects),
             transport=FaultTransport(simulator, config.fetch_transport))  # outbound fault rules
         self.own_origin = urlsplit(config.base_url).netloc.lower()
-        interrupted = simulator.run(pdfs.fail_interrupted)
+        owners = simulator.query(pdfs.running_owners)
+        dead = {owner for owner in owners if not simulator.peers.alive(owner)}
+        interrupted = simulator.run(pdfs.fail_interrupted, dead) if dead else 0
         if interrupted:
             log.warning("%d PDF job(s) interrupted by the restart ended FAILED", interrupted)
 
@@ -182,7 +185,7 @@ class PdfJobs:
 
     def start(self, kind: JobKind, request: dict[str, Any], origin: str) -> Job:
         """Record a RUNNING job and queue its work."""
-        job = self.simulator.run(pdfs.create_job, kind, request)
+        job = self.simulator.run(pdfs.create_job, kind, request, self.owner)
         work = self._work(kind, request, self.origins(origin))
         self.pool.submit(self._run, job.job_id, work)
         return job

@@ -25,6 +25,9 @@ jobs = Table(
     Column("error", Text, nullable=False, default=""),
     Column("created_at", DateTime, nullable=False),
     Column("finished_at", DateTime, nullable=True),
+    # the process running the job (simulator.core.peers): a restart fails only
+    # the RUNNING jobs of owners no longer alive, never a sibling worker's
+    Column("owner", String, nullable=True, index=True),
 )
 
 __all__ = ['jobs']

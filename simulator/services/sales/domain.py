@@ -28,6 +28,7 @@ from simulator.core.ids import new_hex
 from simulator.core.lifecycle import Lifecycle
 from simulator.core.timers import Timer
 from simulator.services.broadcast import domain as broadcast
+from simulator.services.callbacks import postsale
 from simulator.services.platform.marketplaces import Marketplace
 from simulator.services.platform.marketplaces import by_id as marketplace_by_id
 from simulator.services.platform.marketplaces import by_name as marketplace_by_name
@@ -344,6 +345,7 @@ def create_invoice(
         payout_price=payout.price, payout_currency=payout.currency, buyer=None,
         marketplace_listing_id=None,
     ))
+    postsale.on_invoice(conn, now, marketplace, request.order_id)  # post-sale calls begin
     return _invoice_view(_order_row(conn, marketplace, request.order_id), marketplace)
 
 
@@ -380,13 +382,15 @@ def get_order(
     conn: Connection, now: datetime, marketplace: Marketplace, user_id: int, order_id: str
 ) -> dict[str, Any]:
     """Status and details of any order of ``user_id`` on ``marketplace``."""
+    postsale.apply_due(conn, now)  # invoiced orders: the status their post-sale life set
     order = _order_row(conn, marketplace, order_id)
     if order is None or order.user_id != user_id:
         raise NotFound(f"Order '{order_id}' not found on {marketplace.name} for user {user_id}")
+    status = postsale.order_status(conn, marketplace.id, order_id) or order_status_at(order, now)
     seats = [s["seat"] for s in order.seats]
     rows = list(dict.fromkeys(s["row"] for s in order.seats))
     return {
-        "order_id": order.order_id, "order_status": order_status_at(order, now),
+        "order_id": order.order_id, "order_status": status,
         "in_hand_date": order.in_hand_date, "delivery_method": order.delivery_method,
         "order_date": _stamp(order.order_date), "event_name": order.event_name,
         "venue_name": order.venue_name, "event_date": _stamp(order.event_date),
@@ -453,6 +457,8 @@ def catalogue_sale(
     else:  # the same sale catalogued again: the newest seats and options win
         conn.execute(update(catalogue_jobs).where(*key).values(**values))
         verb = "updated"
+    if body.get("recipient_info"):
+        postsale.on_recipient(conn, now, marketplace.id, order.order_id)
     job = conn.execute(select(catalogue_jobs).where(*key)).one()
     return {
         "message": f"Catalogue job {verb} for order {job.order_id}", "job_id": job.job_id,

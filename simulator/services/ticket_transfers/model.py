@@ -85,7 +85,8 @@ def stamp(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     moment = utc(moment).astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # isoformat, not strftime: %Y is not zero-padded below the year 1000 on glibc
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def history_entry(entry_id: str, now: datetime, kind: HistoryType, user_id: str | None

@@ -1,0 +1,5 @@
+"""The live state page served at ``/`` (see :mod:`simulator.web.page`)."""
+
+from simulator.web.page import StatePage
+
+__all__ = ["StatePage"]

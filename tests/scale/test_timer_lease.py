@@ -1,0 +1,70 @@
+"""Two processes' simulators over one store fire a due timer exactly once.
+
+Two :class:`Simulator` objects over one database stand for two worker
+processes (each has its own scheduler, clock and peers). Both arm the same
+due instant, then both fire it: the lease row lets only the first through,
+whichever order, and a process that did not write a due instant finds it
+when it advances the shared clock.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from simulator.config import SimConfig
+from simulator.core.clock import ClockMode
+from simulator.runtime import Simulator
+from simulator.services import SERVICES
+from tests.scale.tally import SERVICE as TALLY
+from tests.scale.tally import model
+
+TEST_DB = os.environ.get("TICKETSIM_TEST_DB", ":memory:")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Simulator, ...]]:
+    if request.param == "postgresql":
+        if not TEST_DB.startswith("postgresql"):
+            pytest.skip("PostgreSQL runs under make test-postgres")
+        db = TEST_DB
+    else:
+        db = str(tmp_path / "shared.sqlite3")
+    config = SimConfig(db=db, clock=ClockMode.FROZEN, shared=True)
+    first = Simulator(config, (*SERVICES, TALLY))
+    first.load_fixtures(None)
+    second = Simulator(config, (*SERVICES, TALLY))
+    yield first, second
+    second.close()
+    first.close()
+
+
+def test_a_due_instant_armed_in_two_processes_fires_once(pair: tuple[Simulator, ...]) -> None:
+    first, second = pair
+    due = first.clock.now() + timedelta(seconds=30)
+    first.run(model.add_tick, 1, due)
+    second.arm_timers()  # both schedulers now hold the same due instant
+    first.change_clock(lambda clock: clock.advance(timedelta(seconds=60)))
+    assert second.clock.now() == first.clock.now()  # the shared clock row
+    # The second's scheduler still holds the instant (a ticker that armed it just
+    # before the first committed): firing it finds nothing left to do.
+    assert second.clock.run_due() == 1
+    second.tick()
+    assert first.query(model.fired) == 1
+
+
+def test_a_process_fires_what_another_wrote_when_it_moves_the_clock(
+        pair: tuple[Simulator, ...]) -> None:
+    first, second = pair
+    start = first.clock.now()
+    for n in range(1, 4):
+        first.run(model.add_tick, n, start + timedelta(seconds=10 * n))
+    second.change_clock(lambda clock: clock.advance(timedelta(seconds=25)))
+    assert second.query(model.fired) == 2  # at +10 s and +20 s, each at its own instant
+    first.change_clock(lambda clock: clock.advance(timedelta(seconds=10)))
+    assert first.query(model.fired) == 3
+    assert first.clock.now() == start + timedelta(seconds=35)  # the advances added up
