@@ -19,7 +19,6 @@ import tempfile
 from pathlib import Path
 
 from common import (
-    MARKETPLACE_KEY,
     Line,
     free_port,
     machine,
@@ -80,7 +79,7 @@ def main() -> None:
             assert warm_rss is not None
             end = curve[-1]
     growth = end[1] / warm_rss[1] - 1
-    print(f"memory benchmark: {machine()}; key {MARKETPLACE_KEY}; RSS at start {start:.1f} MB")
+    print(f"memory benchmark: {machine()}; RSS at start {start:.1f} MB")
     print(f"  RESULT RSS after {warm_rss[0]} requests {warm_rss[1]:.1f} MB, after {end[0]} "
           f"{end[1]:.1f} MB: {100 * growth:+.1f} % "
           f"(target within {100 * TARGET_GROWTH:.0f} %: "
