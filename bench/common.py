@@ -145,11 +145,16 @@ def running(command: list[str], port: int, ready_path: str,
         wait_answering(port, server, ready_path, headers, any_status=any_status)
         yield server
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
+
+
+def stop(server: subprocess.Popen[Any]) -> None:
+    """Ask the server to stop; kill it when it has not within 10 s."""
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from common import BROKER_KEY, free_port, machine, ticketsim_command, wait_answering
+from common import BROKER_KEY, free_port, machine, stop, ticketsim_command, wait_answering
 
 from simulator import fixturegen
 
@@ -30,8 +30,7 @@ def first_answer(db: Path, path: str) -> float:
     try:
         return wait_answering(port, server, path, {"x-api-key": BROKER_KEY}, timeout=60)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)
 
 
 def main() -> None:
