@@ -111,33 +111,3 @@ def test_nullable_reads_as_connexion_reads_it() -> None:
     check = fast_check(schema, "request")
     assert check(None) and check({"a": None}) and not check({"b": None})
     assert fast_check(schema, "parameter")(None) is False
-
-
-def test_every_spec_is_passed_by_the_compiled_spec_check() -> None:
-    """The served specs take the fast path (the start-up figure in docs/speed.md)."""
-    from connexion.spec import OpenAPISpecification
-
-    from simulator.core.http.specfast import surely_valid
-
-    specs = {m.spec: load_spec(m.spec, with_security_hooks=True)
-             for service in SERVICES for m in service.mounts}
-    assert all(surely_valid(OpenAPISpecification, spec) for spec in specs.values())
-
-
-@pytest.mark.parametrize("change", ["bad default", "bad metaschema"])
-def test_a_broken_spec_is_refused_by_connexion_as_before(change: str) -> None:
-    from connexion.exceptions import InvalidSpecification
-    from connexion.spec import OpenAPISpecification
-
-    from simulator.core.http.specfast import install
-
-    install()
-    spec = load_spec("sales.yaml")
-    if change == "bad default":
-        spec["paths"]["/x"] = {"get": {"responses": {"200": {
-            "description": "d", "content": {"application/json": {
-                "schema": {"type": "integer", "default": "nope"}}}}}}}
-    else:
-        spec["info"]["version"] = 3
-    with pytest.raises(InvalidSpecification):
-        OpenAPISpecification(spec)
