@@ -32,10 +32,16 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy simulator
 
+# Speed figures (docs/speed.md): ticketsim next to Prism (npm installs it into bench/.prism;
+# skipped with a message without npm), start-up, long-poll memory, flat memory.
+# MEMORY_REQUESTS=1000000 is the target's run (about half an hour).
+MEMORY_REQUESTS ?= 1000000
 bench: install
 	$(BIN)/python bench/run.py $(ARGS)
+	$(BIN)/python bench/startup_bench.py
 	$(BIN)/python bench/pdf_bench.py
 	$(BIN)/python bench/longpoll_bench.py
+	$(BIN)/python bench/memory_bench.py --requests $(MEMORY_REQUESTS)
 	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
 	scripts/with-postgres $(BIN)/python bench/scale_bench.py
 

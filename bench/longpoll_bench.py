@@ -37,6 +37,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common import free_port, rss_mb, stop
+
 from simulator.services.pdfs.runtime import PdfJobs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,13 +66,6 @@ def serve(port: int, limit: float, http: str = "auto", loop: str = "auto") -> No
 
 
 # --- the benchmark (parent process) -----------------------------------------------------------
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 class RssSampler(threading.Thread):
@@ -236,12 +231,6 @@ async def bench(port: int, server: subprocess.Popen[bytes], waiters: int, limit:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -288,11 +277,7 @@ def main() -> None:
         except ImportError:
             result = asyncio.run(bench(port, server, args.waiters, args.limit, args.rate))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
     print(json.dumps(result, indent=2))
     ok = all(result[p]["within_limit_plus_1s"] == args.waiters  # type: ignore[index]
              for p in ("limit_phase", "wake_phase"))

@@ -1,120 +1,207 @@
-"""Hold throughput and latency of one simulator process pinned to one core.
+"""Throughput and latency of ticketsim next to Prism's static mock, on one core each.
 
-Starts ``ticketsim serve`` on a loopback port with a large generated fixture
-set, drives ``POST /sales/v1/{marketplace}`` holds with wrk (pinned to the
-other core; every request holds a different free seat for a new order), and
-prints requests/s and p50/p99 latency. Not a test: figures go in the README.
+Each server in turn (ticketsim, Prism, ticketsim, Prism, ...) is pinned to
+core 0 and driven by wrk pinned to core 1 with 32 connections:
 
-    python bench/run.py [--seconds 15] [--connections 32] [--listings 20000]
+- ``hold``: ``POST /sales/v1/{marketplace}``, every request holding a different
+  free seat for a new order (file-backed SQLite in WAL mode, request
+  validation on, seat claims, expiry timers: the hold's full behaviour);
+- ``order``: ``GET /sales/v1/{marketplace}/order`` of a fixture order;
+- ``transfers``: ``GET /inventory1ticket/public/v1/transfers`` (a page of the
+  primary-transfer service's list).
+
+Prism (``@stoplight/prism-cli``, installed by npm into bench/.prism) mocks the
+same specs from their static examples with request validation on. Without
+npm the Prism rounds are skipped with a message. Then ticketsim's own cost of
+response validation: the same hold and list workloads with ``serve``'s
+default (validation on) and ``--no-validate-responses``, alternating.
+
+``--baseline DIR`` adds a third server to every workload: ticketsim run from
+another source tree (``git archive <rev> | tar -x -C DIR``), for before/after
+ratios measured in the same run.
+
+Not a test: figures go in docs/speed.md.
+
+    python bench/run.py [--seconds 10] [--rounds 2] [--listings 5000] [--baseline DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import re
-import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
+from collections.abc import Callable
 from pathlib import Path
 
+from common import (
+    BROKER_KEY,
+    MARKETPLACE_KEY,
+    Figures,
+    Line,
+    ensure_prism,
+    free_port,
+    load_average,
+    machine,
+    prism_command,
+    running,
+    ticketsim_command,
+    write_lines,
+    wrk,
+)
+
 from simulator import fixturegen
+from simulator.core.specs import load_spec
 
-HERE = Path(__file__).resolve().parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+SALES, INVENTORY = "/sales/v1", "/inventory1ticket/public/v1"
+JSON_HEADERS = {"Content-Type": "application/json", "x-api-key": MARKETPLACE_KEY}
 
 
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    if os.geteuid() == 0:
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False,
-                       stdout=subprocess.DEVNULL)
-    found = shutil.which("wrk")
-    if not found:
-        sys.exit("wrk is needed for the benchmark: apt-get install wrk")
-    return found
-
-
-def hold_bodies(document: dict, out: Path) -> int:
-    """One hold body per free seat of every listing, each for a new order."""
+def hold_lines(document: dict, marketplace: str) -> list[Line]:
+    """One hold per free seat of every listing live on ``marketplace``, each a new order."""
     sold = {(o["listing_id"], s["row"], s["seat"]) for o in document["orders"]
             for s in o["seats"]}
     brokers = {b["user_id"]: b["broker_id"] for b in document["brokers"]}
-    count = 0
-    with out.open("w") as handle:
-        for listing in document["listings"]:
-            for row, seats in listing["seats"].items():
-                for seat in seats:
-                    if (listing["listing_id"], row, seat) in sold:
-                        continue
-                    body = {"order_id": f"bench-{count}", "hold_length": 20,
-                            "section": listing["section"],
-                            "broker": brokers[listing["user_id"]],
-                            "listing_id": listing["listing_id"],
-                            "tickets": [{"row": row, "seat": seat}]}
-                    handle.write(json.dumps(body) + "\n")
-                    count += 1
-    return count
+    market = next(m["id"] for m in document["marketplaces"] if m["name"] == marketplace)
+    live = {b["listing_id"]: market in b["marketplaces"] for b in document["broadcasts"]}
+    lines = []
+    for listing in document["listings"]:
+        if not live.get(listing["listing_id"], True):
+            continue  # not listed on this marketplace: the hold would be a 404
+        for row, seats in listing["seats"].items():
+            for seat in seats:
+                if (listing["listing_id"], row, seat) in sold:
+                    continue
+                lines.append(Line("POST", f"{SALES}/{marketplace}", JSON_HEADERS, {
+                    "order_id": f"bench-{len(lines)}", "hold_length": 20,
+                    "section": listing["section"], "broker": brokers[listing["user_id"]],
+                    "listing_id": listing["listing_id"],
+                    "tickets": [{"row": row, "seat": seat}]}))
+    return lines
 
 
-def wait_for(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    sys.exit("the server did not start")
+def order_line(document: dict) -> Line:
+    order = document["orders"][0]
+    names = {m["id"]: m["name"] for m in document["marketplaces"]}
+    return Line("GET", f"{SALES}/{names[order['marketplace_id']]}/order"
+                f"?user_id={order['user_id']}&order_id={order['order_id']}",
+                {"x-api-key": BROKER_KEY})
+
+
+def transfers_line() -> Line:
+    return Line("GET", f"{INVENTORY}/transfers?page_size=25", {"x-api-key": BROKER_KEY})
+
+
+def prism_spec(name: str, out: Path) -> Path:
+    """The spec with its shared components merged in, with paths under the base path:
+    Prism serves a spec's paths as written, ignoring ``servers``."""
+    spec = load_spec(name)
+    base = spec["servers"][0]["url"].rstrip("/")
+    spec["paths"] = {base + path: item for path, item in spec["paths"].items()}
+    spec["servers"] = [{"url": "/"}]
+    out.write_text(json.dumps(spec))
+    return out
+
+
+class Workload:
+    """One kind of request: its request file and the spec Prism mocks for it."""
+
+    def __init__(self, name: str, lines: list[Line], spec: str, tmp: Path) -> None:
+        self.name = name
+        self.file = write_lines(lines, tmp / f"{name}.tsv")
+        self.spec = prism_spec(spec, tmp / f"prism-{spec}.json")
+        self.ready = lines[0].path if lines[0].method == "GET" else f"{SALES}/openapi.json"
+        self.ready_headers = lines[0].headers if lines[0].method == "GET" else {}
+
+
+def median(figures: list[Figures]) -> Figures:
+    """The round with the median throughput (the machine is shared: one round can stall)."""
+    return sorted(figures, key=lambda f: f.rps)[len(figures) // 2]
+
+
+def rounds(count: int, runners: dict[str, Callable[[], Figures]]) -> dict[str, Figures]:
+    """Run each runner ``count`` times, alternating; the median round of each."""
+    seen: dict[str, list[Figures]] = {name: [] for name in runners}
+    for _ in range(count):
+        for name, runner in runners.items():
+            seen[name].append(runner())
+            print(f"    {name:28s} {seen[name][-1].show()}", flush=True)
+    return {name: median(found) for name, found in seen.items()}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=15)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--listings", type=int, default=20000)
+    parser.add_argument("--listings", type=int, default=5000)
+    parser.add_argument("--baseline", type=Path, help="another source tree to compare with")
+    parser.add_argument("--only", choices=["hold", "order", "transfers"], action="append",
+                        help="run only these workloads (repeatable)")
+    parser.add_argument("--skip-validation-cost", action="store_true")
     args = parser.parse_args()
-    wrk = ensure_wrk()
-    with tempfile.TemporaryDirectory() as tmp:
-        fixtures = Path(tmp) / "fixtures.json"
+    prism = ensure_prism()
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
         document = fixturegen.generate(seed=11, listings=args.listings)
+        fixtures = tmp / "fixtures.json"
         fixturegen.write(document, fixtures)
-        holds = Path(tmp) / "holds.json"
-        bodies = hold_bodies(document, holds)
-        port = free_port()
-        server = subprocess.Popen(
-            ["taskset", "-c", "0", sys.executable, "-m", "simulator.cli", "serve",
-             "--port", str(port), "--db", str(Path(tmp) / "bench.sqlite3"),
-             "--fixtures", str(fixtures), "--clock", "frozen"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_for(port)
-            result = subprocess.run(
-                ["taskset", "-c", "1", wrk, "-t1", f"-c{args.connections}",
-                 f"-d{args.seconds}s", "-s", str(HERE / "hold.lua"), "--latency",
-                 f"http://127.0.0.1:{port}"],
-                env={**os.environ, "HOLDS_FILE": str(holds)}, capture_output=True, text=True,
-                check=True)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-    line = next((ln for ln in result.stdout.splitlines() if ln.startswith("BENCH")), "")
-    figures = dict(re.findall(r"(\w+)=([\d.]+)", line))
-    print(f"hold benchmark: server pinned to 1 core, file-backed SQLite (WAL), "
-          f"{args.connections} connections, {args.seconds} s, {bodies} distinct seats")
-    print(f"  throughput: {figures.get('rps')} holds/s   p50 {figures.get('p50_ms')} ms   "
-          f"p99 {figures.get('p99_ms')} ms   non-2xx {figures.get('non2xx')}   "
-          f"socket errors {figures.get('errors')}")
+        marketplace = "Stubhub"
+        holds = hold_lines(document, marketplace)
+        workloads = [Workload("hold", holds, "sales.yaml", tmp),
+                     Workload("order", [order_line(document)], "sales.yaml", tmp),
+                     Workload("transfers", [transfers_line()], "inventory.yaml", tmp)]
+        counter = iter(range(1_000_000))
+
+        def ticketsim(work: Workload, extra: tuple[str, ...] = (),
+                      source: Path | None = None) -> Callable[[], Figures]:
+            def run() -> Figures:
+                port = free_port()
+                db = tmp / f"bench-{next(counter)}.sqlite3"  # fresh seats every round
+                with running(ticketsim_command(port, db, fixtures, extra), port, work.ready,
+                             work.ready_headers, source=source):
+                    return wrk(port, work.file, args.seconds, args.connections)
+            return run
+
+        def prism_mock(work: Workload) -> Callable[[], Figures]:
+            def run() -> Figures:
+                assert prism is not None
+                port = free_port()
+                with running(prism_command(prism, port, work.spec), port, work.ready,
+                             work.ready_headers, any_status=True):
+                    return wrk(port, work.file, args.seconds, args.connections)
+            return run
+
+        print(f"{len(holds)} distinct seats; {args.connections} connections, "
+              f"{args.seconds:g} s per round, {args.rounds} rounds, median round shown")
+        for work in workloads:
+            if args.only and work.name not in args.only:
+                continue
+            print(f"  {work.name}:")
+            runners = {"ticketsim": ticketsim(work)}
+            if prism is not None:
+                runners["prism"] = prism_mock(work)
+            if args.baseline:
+                runners["baseline"] = ticketsim(work, source=args.baseline.resolve())
+            got = rounds(args.rounds, runners)
+            mine = got["ticketsim"]
+            print(f"  RESULT {work.name}: ticketsim {mine.rps:.0f}/s (p99 {mine.p99_ms:.1f} ms)"
+                  + "".join(f", {name} {peer.rps:.0f}/s (p99 {peer.p99_ms:.1f} ms): ratio "
+                            f"ticketsim/{name} {mine.rps / peer.rps:.2f}x"
+                            for name, peer in got.items() if name != "ticketsim"), flush=True)
+        if args.skip_validation_cost:
+            print(f"load average at the end: {load_average()}")
+            return
+        print("  response validation (serve's default) against --no-validate-responses:")
+        for work in (workloads[0], workloads[2]):
+            got = rounds(args.rounds, {
+                f"{work.name} validated": ticketsim(work),
+                f"{work.name} not validated": ticketsim(work, ("--no-validate-responses",))})
+            on, off = got[f"{work.name} validated"], got[f"{work.name} not validated"]
+            print(f"  RESULT {work.name} response validation costs "
+                  f"{100 * (1 - on.rps / off.rps):.1f} % of throughput "
+                  f"({on.rps:.0f}/s against {off.rps:.0f}/s)", flush=True)
+    print(f"load average at the end: {load_average()}")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ from simulator.config import SimConfig
 from simulator.core.http.bodies import JsonBodies, JsonOperations
 from simulator.core.http.context import SimulatorContext
 from simulator.core.http.errors import AllowIndex, handlers
+from simulator.core.http.handlers import SECURITY_MAP
+from simulator.core.http.handlers import install as decorate_handlers_once
 from simulator.core.http.paths import TrailingSlash
 from simulator.core.http.requestlog import RequestLog, RequestRecorder
 from simulator.core.http.steering import add_steering
@@ -34,7 +36,9 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     """Build the ASGI app and its simulator (reachable as ``app.simulator``)."""
     config = config or SimConfig()
     simulator = simulator or Simulator(config)
-    app = AsyncApp(__name__, lifespan=_ticker(simulator), validator_map=VALIDATORS)
+    app = AsyncApp(__name__, lifespan=_ticker(simulator), validator_map=VALIDATORS,
+                   security_map=SECURITY_MAP)
+    decorate_handlers_once(app)
     # Outermost first: the state page at / and the request log (which so sees the
     # faults and Prefer answers of the steering layer), then steering (control
     # token, journal, faults, Prefer), then request-body and path normalisation.

@@ -51,7 +51,9 @@ def main() -> None:
               help="Fixtures document loaded into an empty database (default: built-in set).")
 @click.option("--clock", type=click.Choice([m.value for m in ClockMode]), default="realtime",
               show_default=True, help="Start with time running, or frozen.")
-@click.option("--validate-responses", is_flag=True, help="Check every response against its spec.")
+@click.option("--validate-responses/--no-validate-responses", default=True, show_default=True,
+              help="Check every response against its spec (a compiled check: costs little, "
+                   "see docs/speed.md).")
 @click.option("--long-poll-seconds", default=25.0, show_default=True, type=float)
 @click.option("--fetch-allow", default="127.0.0.1,localhost,::1", show_default=True,
               help="Hosts the PDF service may fetch inputs from, comma-separated ('*': any).")

@@ -10,6 +10,10 @@ seat-claim primary key still refuses double holds across replicas, and where
 a clash the database resolves by aborting one transaction (unique key,
 deadlock, serialisation failure) is reported by :func:`is_write_clash` so
 the runtime re-runs the operation.
+
+On SQLite the store keeps its writing connection open between transactions
+(this process serialises them anyway): checking a connection out of a pool
+and resetting it on return cost about a tenth of a hold's time.
 """
 
 from __future__ import annotations
@@ -180,6 +184,7 @@ class Store:
         #: blocked ``flock`` wakes the moment the writer finishes, where SQLite's
         #: busy handler would sleep and retry (up to 100 ms a turn).
         self._file_lock: Any = None
+        self._kept: Connection | None = None  # SQLite: the writing connection, kept open
         if self.is_sqlite and not self.url.endswith(":memory:"):
             self._file_lock = open(f"{self.engine.url.database}.writer-lock", "a")  # noqa: SIM115
         self.create_schema()
@@ -206,9 +211,18 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One atomic unit of work: committed on success, rolled back on error."""
-        with self._lock, self._writer(), self.engine.begin() as conn:
-            conn.info[WRITTEN] = set()
-            yield conn
+        with self._lock, self._writer():
+            if not self.is_sqlite:
+                with self.engine.begin() as conn:
+                    conn.info[WRITTEN] = set()
+                    yield conn
+                return
+            if self._kept is None or self._kept.invalidated or self._kept.closed:
+                self._kept = self.engine.connect()
+            conn = self._kept
+            with conn.begin():
+                conn.info[WRITTEN] = set()
+                yield conn
 
     @contextmanager
     def _writer(self) -> Iterator[None]:
@@ -236,6 +250,10 @@ class Store:
             yield conn
 
     def close(self) -> None:
+        with self._lock:
+            if self._kept is not None:
+                self._kept.close()
+                self._kept = None
         self.engine.dispose()
         if self._file_lock is not None:
             self._file_lock.close()

@@ -70,15 +70,19 @@ def _problem_message(exc: HTTPException) -> str:
 
 
 def handlers(allow: AllowIndex) -> Iterable[tuple[type[Exception], Any]]:
-    """(exception class, handler) pairs to register on the Connexion app."""
+    """(exception class, handler) pairs to register on the Connexion app.
 
-    def sim_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    The handlers are coroutines: Connexion runs a plain function in a thread
+    pool, a thread hop for every error answer.
+    """
+
+    async def sim_error(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, SimError)
         if exc.status >= 500:
             log.warning("%s: %s", type(exc).__name__, exc.message)
         return json_error(exc.status, exc.message)
 
-    def http_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    async def http_error(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, HTTPException)
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
@@ -87,13 +91,13 @@ def handlers(allow: AllowIndex) -> Iterable[tuple[type[Exception], Any]]:
             log.error("HTTP %s: %s", exc.status_code, exc.detail)
         return json_error(exc.status_code, _problem_message(exc), headers)
 
-    def bad_encoding(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
+    async def bad_encoding(_request: ConnexionRequest, _exc: Exception) -> ConnexionResponse:
         return json_error(400, "The request body is not valid UTF-8 JSON")
 
-    def bad_form(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    async def bad_form(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         return json_error(400, f"The multipart/form-data body cannot be parsed: {exc}")
 
-    def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    async def unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         log.exception("Unexpected error", exc_info=exc)
         return json_error(500, "Internal error")
 

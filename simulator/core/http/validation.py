@@ -15,11 +15,17 @@ import math
 from typing import Any
 
 from connexion.exceptions import BadRequestProblem
-from connexion.json_schema import Draft4RequestValidator
-from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
+from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
+from connexion.validators import (
+    VALIDATOR_MAP,
+    JSONRequestBodyValidator,
+    JSONResponseBodyValidator,
+    ParameterValidator,
+)
 from jsonschema import Draft4Validator, ValidationError
 
 from simulator.core.http.bodies import not_json
+from simulator.core.http.fastcheck import fast_check, python_validator
 
 __all__ = ["VALIDATORS", "describe"]
 
@@ -70,26 +76,12 @@ def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a JSON number")
 
 
-#: Compiled request validators by schema identity: Connexion builds a validator for
-#: every request; the schemas are the same objects for the app's lifetime.
-_COMPILED: dict[int, tuple[Any, Any]] = {}
-
-
-def _compiled(schema: dict[str, Any]) -> Any:
-    cached = _COMPILED.get(id(schema))
-    if cached is None or cached[0] is not schema:
-        cached = (schema, Draft4RequestValidator(
-            schema, format_checker=Draft4Validator.FORMAT_CHECKER))
-        _COMPILED[id(schema)] = cached
-    return cached[1]
-
-
 class SimJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
     """JSON bodies: strict numbers, short messages, one compiled validator per schema."""
 
     @property
     def _validator(self) -> Any:
-        return _compiled(self._schema)
+        return python_validator(self._schema, Draft4RequestValidator)
 
     async def _parse(self, stream: Any, scope: Any) -> Any:
         raw = b"".join([message async for message in stream])
@@ -104,6 +96,8 @@ class SimJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
     def _validate(self, body: Any) -> dict[Any, Any] | None:
         if not self._nullable and body is None:
             raise BadRequestProblem(detail="The request body must not be empty")
+        if fast_check(self._schema, "request")(body):
+            return None
         error = next(iter(sorted(self._validator.iter_errors(body),
                                  key=lambda e: (len(e.absolute_path), str(e.validator)))), None)
         if error is not None:
@@ -125,11 +119,26 @@ class SimParameterValidator(ParameterValidator):  # type: ignore[misc]
         schema = param.get("schema", param)
         if isinstance(value, float) and not math.isfinite(value):
             return f"{name} must be a finite number (got {value})"
+        if fast_check(schema, "parameter")(value):
+            return None
         try:
-            Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER).validate(value)
+            python_validator(schema, Draft4Validator).validate(value)
         except ValidationError as error:
             return describe(error, name).replace(f"{name}.", f"{name} ")
         return None
+
+
+class SimJSONResponseValidator(JSONResponseBodyValidator):  # type: ignore[misc]
+    """JSON responses: Connexion's checks and wording, decided by the compiled validator."""
+
+    @property
+    def validator(self) -> Any:
+        return python_validator(self._schema, Draft4ResponseValidator)
+
+    def _validate(self, body: Any) -> None:
+        if fast_check(self._schema, "response")(body):
+            return
+        super()._validate(body)
 
 
 VALIDATORS: dict[str, Any] = {
@@ -137,4 +146,6 @@ VALIDATORS: dict[str, Any] = {
     "parameter": SimParameterValidator,
     "body": type(VALIDATOR_MAP["body"])({
         **dict(VALIDATOR_MAP["body"].items()), "*/*json": SimJSONBodyValidator}),
+    "response": type(VALIDATOR_MAP["response"])({
+        **dict(VALIDATOR_MAP["response"].items()), "*/*json": SimJSONResponseValidator}),
 }

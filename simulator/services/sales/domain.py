@@ -241,9 +241,10 @@ def create_hold(
         "in_hand_date": request.in_hand_date,
     }
     if existing is None:
-        conn.execute(holds.insert().values(marketplace_id=marketplace.id,
-                                           order_id=request.order_id,
-                                           status=HOLD.initial(HoldStatus.HELD), **values))
+        # parameters, not .values(): the statement's compiled form is then cached
+        conn.execute(holds.insert(), {"marketplace_id": marketplace.id,
+                                      "order_id": request.order_id,
+                                      "status": HOLD.initial(HoldStatus.HELD), **values})
     else:
         HOLD.move(conn, _hold_key(marketplace, request.order_id), HoldStatus.HELD, **values)
     return _hold_view({"order_id": request.order_id, "status": HoldStatus.HELD, **values},
