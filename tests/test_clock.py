@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -144,3 +144,13 @@ def test_an_event_that_keeps_rearming_at_one_instant_cannot_hold_the_clock(
     assert len(fired) == MAX_REFIRES
     assert "still due after" in caplog.text
     assert clock.now() == datetime(2030, 1, 1, 0, 0, 5, tzinfo=UTC)
+
+
+def test_an_instant_with_an_offset_is_kept_in_utc() -> None:
+    """Stored instants are naive UTC: a clock at -16:25 would skew every comparison."""
+    clock = SimClock(ClockMode.FROZEN, start=datetime(2030, 1, 1, tzinfo=UTC))
+    offset = timezone(-timedelta(hours=16, minutes=25))
+    clock.set(datetime(6280, 6, 1, 4, 8, 4, tzinfo=offset))
+    assert clock.now().utcoffset() == timedelta(0)
+    assert clock.now() == datetime(6280, 6, 1, 20, 33, 4, tzinfo=UTC)
+    assert SimClock.restore(clock.state()).now() == clock.now()

@@ -40,6 +40,11 @@ log = logging.getLogger("ticketsim")
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
+def _utc(moment: datetime) -> datetime:
+    """``moment`` as aware UTC (naive means UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def _wall_now() -> datetime:
     return datetime.now(UTC)
 
@@ -149,7 +154,7 @@ class SimClock:
         self._lock = threading.RLock()
         self._firing: datetime | None = None
         self.scheduler = Scheduler()
-        base = start or wall()
+        base = _utc(start) if start else wall()
         self._frozen_at = base
         self._offset = base - wall() if start else timedelta(0)
         self._last = base
@@ -197,8 +202,7 @@ class SimClock:
 
     def set(self, target: datetime) -> datetime:
         """Jump to ``target`` (not earlier than now), firing due events in order."""
-        if target.tzinfo is None:
-            target = target.replace(tzinfo=UTC)
+        target = _utc(target)  # stored instants are naive UTC: an offset would skew them
         with self._lock:
             current = self.now()
             if target < current:
@@ -256,7 +260,7 @@ class SimClock:
         if mode is ClockMode.REALTIME:
             offset = timedelta(seconds=float(state["offset_seconds"]))
             return cls(mode, start=wall() + offset, wall=wall)
-        return cls(mode, start=datetime.fromisoformat(str(state["now"])), wall=wall)
+        return cls(mode, start=_utc(datetime.fromisoformat(str(state["now"]))), wall=wall)
 
     def adopt(self, state: dict[str, str | float]) -> None:
         """Take on :meth:`state` saved by another process sharing this clock.
@@ -268,7 +272,7 @@ class SimClock:
         with self._lock:
             self._mode = ClockMode(str(state["mode"]))
             if self._mode is ClockMode.FROZEN:
-                self._frozen_at = datetime.fromisoformat(str(state["now"]))
+                self._frozen_at = _utc(datetime.fromisoformat(str(state["now"])))
                 self._last = self._frozen_at
             else:
                 self._offset = timedelta(seconds=float(state["offset_seconds"]))
