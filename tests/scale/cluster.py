@@ -6,6 +6,8 @@ workers it spawned; readiness is a bounded poll of ``/_sim/clock``.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import signal
 import socket
@@ -54,11 +56,23 @@ class Process:
             self.popen.wait(timeout=15)
 
 
+#: Every server started, killed at interpreter exit whatever happened to the test.
+_STARTED: list[Process] = []
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    for process in _STARTED:
+        with contextlib.suppress(Exception):
+            process.kill(signal.SIGKILL)
+
+
 def start(argv: Sequence[str], port: int) -> Process:
     """Start ``python argv...`` serving ``port`` and wait until it answers."""
     popen = subprocess.Popen([sys.executable, *argv], start_new_session=True,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     process = Process(f"http://127.0.0.1:{port}", popen)
+    _STARTED.append(process)
     deadline = time.monotonic() + READY_SECONDS
     while time.monotonic() < deadline and popen.poll() is None:
         try:
