@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from simulator.core.errors import BadRequest
 
-__all__ = ["RowBuilder", "insert_rows", "when"]
+__all__ = ["RowBuilder", "insert_rows", "iso", "when"]
 
 Document = dict[str, Any]
 #: Turns the whole document into the rows of one table.
@@ -28,6 +28,11 @@ def when(value: str) -> datetime:
     """An ISO-8601 instant of a fixtures document, as aware UTC."""
     moment = datetime.fromisoformat(value)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def iso(moment: datetime) -> str:
+    """An instant as a fixtures document writes it (ISO 8601, UTC offset)."""
+    return moment.astimezone(UTC).isoformat()
 
 
 def insert_rows(conn: Connection, document: Document,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from simulator.core.fixtures import insert_rows, when
+from simulator.core.fixtures import insert_rows, iso, when
 from simulator.services.platform.marketplaces import DOCUMENTED_MARKETPLACES
 from simulator.services.platform.tables import api_keys, brokers, events, marketplaces
 
@@ -44,9 +44,6 @@ TEAMS: dict[str, tuple[str, str]] = {
 EVENT_EPOCH = datetime(2027, 1, 1, tzinfo=UTC)  # fixture events take place after this
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
-
 
 def _events(ctx: FixtureContext, count: int) -> list[dict[str, Any]]:
     rng = ctx.rng
@@ -57,7 +54,7 @@ def _events(ctx: FixtureContext, count: int) -> list[dict[str, Any]]:
         venue, city = TEAMS[home]
         when_ = EVENT_EPOCH + timedelta(days=rng.randint(0, 365), hours=rng.choice((13, 19, 20)))
         found.append({"id": event_id, "name": f"{away} at {home}", "venue_name": venue,
-                      "venue_city": city, "event_date": _iso(when_)})
+                      "venue_city": city, "event_date": iso(when_)})
     return found
 
 

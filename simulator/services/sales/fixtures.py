@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from simulator.core.fixtures import insert_rows, when
+from simulator.core.fixtures import insert_rows, iso, when
 from simulator.services.platform.marketplaces import DOCUMENTED_MARKETPLACES
 from simulator.services.sales.tables import listings, orders, seat_claims
 
@@ -25,9 +25,6 @@ ORDER_STATUSES = ("Pending", "Confirmed", "Shipped", "Completed")
 DELIVERY_OPTIONS = ("PDF", "BARCODE", "FLASH", "HARD", "MOBILE", "MOBILE_TRANSFER")
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # fixture orders are placed after this
 
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
 
 
 def _listing(ctx: FixtureContext, index: int, user_id: int, event_id: int) -> dict[str, Any]:
@@ -68,7 +65,7 @@ def _orders(ctx: FixtureContext, listing_rows: list[dict[str, Any]], count: int
         found.append({
             "marketplace_id": mp_id, "order_id": f"FX-{name[:3].upper()}-{100000 + n}",
             "user_id": listing["user_id"], "status": ORDER_STATUSES[n % len(ORDER_STATUSES)],
-            "order_date": _iso(order_date),
+            "order_date": iso(order_date),
             "in_hand_date": _in_hand(order_date, when(event["event_date"])),
             "delivery_method": rng.choice(DELIVERY_OPTIONS),
             "event_name": event["name"], "venue_name": event["venue_name"],
