@@ -82,7 +82,9 @@ def test_round_trip_of_holds_invoices_pdf_jobs_and_a_later_service() -> None:
                 assert got == keep, name
                 continue
             assert again["tables"][name] == snapshot["tables"][name], name
-        assert again == snapshot
+        assert set(again["tables"]) == set(snapshot["tables"])
+        assert {k: v for k, v in again.items() if k != "tables"} == \
+            {k: v for k, v in snapshot.items() if k != "tables"}
         # timers were re-armed from the imported rows: time moves the imported state on
         client.put("/_sim/clock", json={"now": "2030-01-01T00:00:01Z"})
         assert [p["fired"] for p in client.get("/dummy/v1/pings").json()["pings"]] == [True]
