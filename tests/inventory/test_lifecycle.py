@@ -202,3 +202,17 @@ def test_crawl_by_user_id_wins_over_account_ids(client: TestClient) -> None:
     body = client.post(f"{BASE}/crawl/refresh", json={"account_ids": [1], "user_id": 8060},
                        headers=BEARER).json()
     assert "1" not in body and {"166889", "1234", "5678"} <= set(body)
+
+
+def test_tickets_of_a_transfer_in_progress_are_refused_even_with_force(
+        client: TestClient, advance: Any) -> None:
+    first = transfer(client, [{"id": 1112}])
+    mapped = client.post(f"{BASE}/map", json={"tickets": [{"id": 1112}], "force": True},
+                         headers=BEARER)
+    assert mapped.status_code == 400 and f"1112 (transfer {first})" in mapped.json()["message"]
+    second = get_transfer(client, transfer(client, [{"id": 1112}], force=True))
+    assert second["status"] == "FAILED_MAPPING" and f"transfer {first}" in second["mapping_error"]
+    advance(timedelta(minutes=1))
+    assert get_transfer(client, first)["status"] == "EMAILED"
+    third = get_transfer(client, transfer(client, [{"id": 1112}], force=True))
+    assert third["status"] == "PENDING"  # emailed: no longer in progress, force re-sends it
