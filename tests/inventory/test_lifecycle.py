@@ -204,3 +204,40 @@ def test_crawl_by_user_id_wins_over_account_ids(client: TestClient) -> None:
     body = client.post(f"{BASE}/crawl/refresh", json={"account_ids": [1], "user_id": 8060},
                        headers=BEARER).json()
     assert "1" not in body and {"166889", "1234", "5678"} <= set(body)
+
+
+def test_tickets_of_a_transfer_in_progress_are_refused_even_with_force(
+        client: TestClient, advance: Any) -> None:
+    first = transfer(client, [{"id": 1112}])
+    mapped = client.post(f"{BASE}/map", json={"tickets": [{"id": 1112}], "force": True},
+                         headers=BEARER)
+    assert mapped.status_code == 400 and f"1112 (transfer {first})" in mapped.json()["message"]
+    second = get_transfer(client, transfer(client, [{"id": 1112}], force=True))
+    assert second["status"] == "FAILED_MAPPING" and f"transfer {first}" in second["mapping_error"]
+    advance(timedelta(minutes=1))
+    assert get_transfer(client, first)["status"] == "EMAILED"
+    third = get_transfer(client, transfer(client, [{"id": 1112}], force=True))
+    assert third["status"] == "PENDING"  # emailed: no longer in progress, force re-sends it
+
+
+def test_kept_counts_agree_with_counted_rows(client: TestClient, advance: Any) -> None:
+    """Counts by account and ``expired`` come from trigger-kept totals: they must equal
+    the rows counted (a date filter forces counting) after crawls, inserts and resets."""
+    def agree() -> None:
+        for params in ({}, {"account_id": "166889"}, {"expired": "true"},
+                       {"account_id": "166889, 1234", "expired": "false"}):
+            kept = client.get(f"{BASE}/tickets", params=params, headers=BEARER).json()
+            counted = client.get(f"{BASE}/tickets", params={**params, "date_from": "1900-01-01"},
+                                 headers=BEARER).json()
+            assert kept["count"] == counted["count"], params
+
+    agree()
+    client.delete("/_sim/primary-accounts/166889/tickets", params={"primary_id": "663338312"})
+    client.post(f"{BASE}/crawl/refresh", json={"user_id": 8060}, headers=BEARER)
+    transfer(client, [{"barcode": "999000111223", "local_date": "2027-05-01T19:05:00",
+                       "venue": "Oracle Park", "event": "Cubs at Giants"}])
+    advance(timedelta(minutes=2))
+    assert ticket(client, 1111)["expired"] is True
+    agree()
+    assert client.post("/_sim/reset").status_code == 200
+    agree()

@@ -5,7 +5,9 @@ A requested ticket names a ticket by ``id``, or by ``event``, ``venue``,
 and for transfers ``barcode`` (exact). The result is grouped by primary
 account: one transfer request per account. A ticket that cannot be found
 is reported as the missing ticket itself (documented); tickets already
-transferred or expired are refused unless ``force`` is set.
+transferred or expired are refused unless ``force`` is set. Tickets of a
+transfer or recall still in progress are refused even with ``force`` (the
+documentation is silent): two transfers racing for a ticket never both move it.
 
 Transfers by barcode (documented, Ticketmaster only): a ticket with
 ``barcode``, ``local_date``, ``venue`` and ``event`` that is not in the
@@ -24,11 +26,14 @@ from sqlalchemy import ColumnElement, Connection, func, select
 
 from simulator.core.errors import BadRequest
 from simulator.services.inventory import queries
+from simulator.services.inventory.states import IN_FLIGHT
 from simulator.services.inventory.steps import apply_due
 from simulator.services.inventory.tables import (
     account_holdings,
     inventory_tickets,
     primary_accounts,
+    transfer_requests,
+    transfer_tickets,
 )
 from simulator.services.inventory.tickets import TICKET_ROWS, ticket_view
 
@@ -47,7 +52,7 @@ class TicketMissing(BadRequest):
 
 
 class TicketsUnavailable(BadRequest):
-    """Tickets already transferred or expired, requested without ``force``."""
+    """Tickets already transferred or expired (without ``force``), or in a transfer in progress."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,12 +163,27 @@ def _barcode_ticket(conn: Connection, user_id: int, wanted: TicketRequest) -> An
     return conn.execute(TICKET_ROWS.where(T.c.id == ticket_id)).one()
 
 
+def _refuse_in_flight(conn: Connection, ticket_ids: list[int]) -> None:
+    """Refuse tickets that a request still in progress is moving (whatever ``force`` says)."""
+    busy = conn.execute(
+        select(transfer_tickets.c.ticket_id, transfer_requests.c.transfer_id)
+        .join(transfer_requests, transfer_requests.c.id == transfer_tickets.c.request_id)
+        .where(transfer_tickets.c.ticket_id.in_(ticket_ids),
+               transfer_requests.c.status.in_(IN_FLIGHT))
+        .order_by(transfer_tickets.c.ticket_id)).all()
+    if busy:
+        names = ", ".join(f"{row.ticket_id} (transfer {row.transfer_id})" for row in busy)
+        raise TicketsUnavailable(f"Tickets in a transfer in progress: {names}; "
+                                 "wait for it to finish")
+
+
 def map_tickets(conn: Connection, user_id: int, wanted: list[TicketRequest], *, force: bool,
                 barcode_transfer: bool = False) -> list[AccountGroup]:
     """The user's tickets for ``wanted``, grouped by account (in order of first mention).
 
     Raises :class:`TicketMissing` for the first ticket not found and
-    :class:`TicketsUnavailable` for transferred or expired ones without ``force``.
+    :class:`TicketsUnavailable` for transferred or expired ones without ``force``
+    and for those of a transfer or recall in progress.
     """
     found: list[Any] = []
     taken: set[int] = set()
@@ -175,6 +195,7 @@ def map_tickets(conn: Connection, user_id: int, wanted: list[TicketRequest], *, 
             raise TicketMissing(item.raw)
         taken.add(row.id)
         found.append(row)
+    _refuse_in_flight(conn, [row.id for row in found])
     unavailable = [row for row in found if row.transferred or row.expired]
     if unavailable and not force:
         names = ", ".join(f"{row.id} ({'expired' if row.expired else 'already transferred'})"

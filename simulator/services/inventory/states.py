@@ -76,6 +76,8 @@ REQUEST = Lifecycle(transfer_requests, transfer_requests.c.status, {
 #: A request's transfer outcome once it has one (success, or one of the two failures).
 SENT_OK = frozenset({S.EMAILED})
 SEND_FAILED = frozenset({S.FAILED, S.FAILED_VERIFY})
+#: A request still moving its tickets (out, or back by a recall): they are busy.
+IN_FLIGHT = frozenset({S.PENDING, S.VERIFYING, S.VERIFIED, S.RECALLING})
 
 
 class CrawlStatus(StrEnum):

@@ -10,11 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from simulator.services.inventory import queries
 from simulator.services.inventory.steps import apply_due
-from simulator.services.inventory.tables import inventory_tickets, primary_accounts
+from simulator.services.inventory.tables import (
+    counts_kept,
+    inventory_tickets,
+    primary_accounts,
+    ticket_counts,
+)
 
 T = inventory_tickets
 
@@ -51,6 +56,30 @@ class TicketFilter:
             row=query.get("row"), seat=query.get("seat"), primary_id=query.get("primary_id"),
             expired=query.get("expired"),
         )
+
+    @property
+    def by_account_only(self) -> bool:
+        """Whether only ``account_id`` and ``expired`` filter (the kept counts answer)."""
+        return all(value is None for value in (
+            self.ids, self.date_from, self.date_to, self.venue, self.event, self.section,
+            self.row, self.seat, self.primary_id))
+
+    def count(self, conn: Connection, user_id: int) -> int:
+        """How many of the user's tickets match (the documented ``count``).
+
+        Filters on accounts and ``expired`` alone are summed from the per-account
+        counts the database keeps; anything else counts the matching rows.
+        """
+        if not (self.by_account_only and counts_kept(conn)):
+            return queries.count_of(conn, T.c.id, self.conditions(user_id))
+        C = ticket_counts
+        kept: list[ColumnElement[bool]] = [C.c.user_id == user_id]
+        if self.account_ids is not None:
+            kept.append(C.c.account_id.in_(self.account_ids))
+        if self.expired is not None:
+            kept.append(C.c.expired == self.expired)
+        return int(conn.execute(select(func.coalesce(func.sum(C.c.n), 0)).where(*kept))
+                   .scalar() or 0)
 
     def conditions(self, user_id: int) -> list[ColumnElement[bool]]:
         found: list[ColumnElement[bool]] = [T.c.user_id == user_id]
@@ -110,5 +139,5 @@ def get_tickets(conn: Connection, now: datetime, user_id: int, wanted: TicketFil
     apply_due(conn, now)
     conditions = wanted.conditions(user_id)
     rows = conn.execute(page.apply(TICKET_ROWS.where(*conditions).order_by(T.c.id))).all()
-    return {"count": queries.count_of(conn, T.c.id, conditions),
+    return {"count": wanted.count(conn, user_id),
             "tickets": [listed_view(row) for row in rows]}
