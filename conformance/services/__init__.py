@@ -7,7 +7,11 @@ services may both have a ``get_order``):
 - ``ROLES``: operationId -> :class:`~conformance.policy.Role` (whose key it needs);
 - ``GROUNDERS``: operationId -> grounder (steers positive cases onto known data);
 - ``REFUSES_VALID_INPUT``: operationId -> why schema-valid input may get a 400;
-- ``CHECK_EXCEPTIONS``: (check, operationId) -> why that check cannot judge it.
+- ``CHECK_EXCEPTIONS``: (check, operationId) -> why that check cannot judge it;
+- ``STATEFUL_SCENARIOS``: the least number of link-driven scenarios its state
+  machine runs (for link chains too long for the session's default budget);
+- ``LINK_SETTLES_WITH``: link name -> (status, why) when that documented non-2xx
+  answer is what following the link must get on a frozen clock.
 
 Only the registry is imported (no Connexion, no store).
 """

@@ -25,6 +25,18 @@ KNOWN_TICKETS = (1111, 1112)
 RECALLABLE_TRANSFER = 17
 KNOWN_TRANSFERS = (17, 18)
 CRAWL_ACCOUNTS = [1234, 5678]
+#: transfer -> transfers by id -> recall is three calls deep: more scenarios reach its end.
+STATEFUL_SCENARIOS = 50
+LINK_SETTLES_WITH = {
+    "RecallListedTransfer": (409, "a transfer created in the same scenario is still PENDING "
+                                  "on the frozen clock, and only EMAILED or PARTIAL ones recall"),
+}
+#: transfer -> transfers by id -> recall is three calls deep: more scenarios reach its end.
+
+#: transfer -> transfers by id -> recall is three calls deep: more scenarios reach its end.
+
+#: transfer -> transfers by id -> recall is three calls deep: more scenarios reach its end.
+
 
 
 @cache
