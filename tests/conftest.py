@@ -33,6 +33,28 @@ def frozen_config(**overrides: object) -> SimConfig:
     return config
 
 
+def fresh(simulator: Simulator) -> Simulator:
+    """Put ``simulator`` in the state a new in-memory one starts in: a new frozen
+    clock, the default fixtures, no fault rules, an empty journal.
+
+    A new app on the PostgreSQL of ``make test-postgres`` joins the rows and the
+    saved clock earlier tests left in that database (as a replica joins its
+    peers), so a test that builds its own app starts from here.
+    """
+    simulator.clock = SimClock(ClockMode.FROZEN)
+    steering_of(simulator).reset()
+    simulator.load_fixtures(None)
+    simulator.save_clock()
+    return simulator
+
+
+def fresh_app(**overrides: object) -> Any:
+    """``create_app(frozen_config(**overrides))`` on fresh state (see :func:`fresh`)."""
+    app = create_app(frozen_config(**overrides))
+    fresh(app.simulator)
+    return app
+
+
 @pytest.fixture(scope="module")
 def _module_app() -> Iterator[Any]:
     """One app per test module: building one (every spec mounted) is the slow part."""
@@ -44,11 +66,7 @@ def _module_app() -> Iterator[Any]:
 @pytest.fixture
 def app(_module_app):  # type: ignore[no-untyped-def]
     """The module's app as ``POST /_sim/reset`` leaves it, on a fresh frozen clock."""
-    simulator: Simulator = _module_app.simulator
-    simulator.clock = SimClock(ClockMode.FROZEN)
-    steering_of(simulator).reset()  # no fault rules, an empty journal
-    simulator.load_fixtures(None)
-    simulator.save_clock()
+    fresh(_module_app.simulator)
     return _module_app
 
 

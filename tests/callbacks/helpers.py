@@ -11,10 +11,9 @@ from typing import Any
 import httpx
 from starlette.testclient import TestClient
 
-from simulator.app import create_app
 from simulator.runtime import Simulator
 from simulator.services.callbacks.receiver import Receiver
-from tests.conftest import MARKETPLACE_HEADERS, frozen_config
+from tests.conftest import MARKETPLACE_HEADERS, fresh_app
 from tests.sales_fixtures import SEATED, document, invoice_body
 from tests.served import served
 
@@ -76,8 +75,7 @@ def environment(transport: httpx.BaseTransport | None = None, fixtures: bool = T
                 **settings: Any) -> Iterator[Env]:
     """A fresh simulator; calls go to a served reference receiver (or ``transport``)."""
     receiver = Receiver(SECRET, HOOK_SECRET)
-    config = frozen_config(settings={"callbacks": {"transport": transport, **settings}})
-    app = create_app(config)
+    app = fresh_app(settings={"callbacks": {"transport": transport, **settings}})
     with served(receiver.app()) as url, TestClient(app) as client:
         if fixtures:
             assert client.post("/_sim/fixtures", json=document()).status_code == 200

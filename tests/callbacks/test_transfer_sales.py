@@ -7,11 +7,10 @@ from typing import Any
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from simulator.app import create_app
 from simulator.services.callbacks.receiver import Receiver
 from simulator.services.sales.tables import listings, seat_claims
 from tests.callbacks.helpers import register
-from tests.conftest import MARKETPLACE_HEADERS, frozen_config
+from tests.conftest import MARKETPLACE_HEADERS, fresh_app
 from tests.served import served
 
 
@@ -31,7 +30,7 @@ def _free_seat(simulator: Any) -> tuple[Any, str, str]:
 
 def test_transfer_sale_is_fulfilled_with_the_emailed_transfer_id() -> None:
     receiver = Receiver()
-    app = create_app(frozen_config())
+    app = fresh_app()
     with served(receiver.app()) as url, TestClient(app) as client:
         register(client, url)
         listing, row, seat = _free_seat(app.simulator)

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from simulator.app import create_app
 from simulator.core.outbound.signing import verify
 from simulator.services.callbacks.deliveries import body_bytes
 from simulator.services.callbacks.receiver import Receiver
-from tests.conftest import frozen_config
+from tests.conftest import fresh_app
 from tests.served import served
 
 
 def test_rejecting_the_documented_transfer_sends_ticket_transfer_rejected() -> None:
     receiver = Receiver("seller-secret")
-    app = create_app(frozen_config())
+    app = fresh_app()
     with served(receiver.app()) as url, TestClient(app) as client:
         seller = client.get("/api/ticket-transfers/string",
                             headers={"Authorization": "Bearer sim-seller-key"})

@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 import simulator.services as registry
 from simulator.app import create_app
 from simulator.runtime import Simulator
-from tests.conftest import MARKETPLACE_HEADERS, frozen_config
+from tests.conftest import MARKETPLACE_HEADERS, fresh, frozen_config
 from tests.control.helpers import HOLD_PATH, hold, post_hold
 from tests.dummy_service import SERVICE as DUMMY
 from tests.pdfs_helpers import HEADERS as PDF_HEADERS
@@ -25,7 +25,7 @@ def _with_dummy_service() -> Any:
     saved = registry.SERVICES
     registry.SERVICES = (*saved, DUMMY)  # a service added later, with its own table
     try:
-        simulator = Simulator(frozen_config(), services=registry.SERVICES)
+        simulator = fresh(Simulator(frozen_config(), services=registry.SERVICES))
     finally:
         registry.SERVICES = saved
     return create_app(simulator.config, simulator)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from simulator.app import create_app
 from simulator.cli import control_exposure, main
-from tests.conftest import frozen_config
+from tests.conftest import fresh_app
 from tests.control.helpers import post_hold
 
 
 def test_every_control_call_needs_the_token_when_set() -> None:
-    app = create_app(frozen_config(control_token="s3cret"))
+    app = fresh_app(control_token="s3cret")
     with TestClient(app) as client:
         for method, path in [("GET", "/_sim/clock"), ("POST", "/_sim/reset"),
                              ("GET", "/_sim/journal"), ("GET", "/_sim/state"),
