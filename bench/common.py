@@ -191,10 +191,11 @@ class Figures:
                 f"  non-2xx {self.non2xx}  socket errors {self.errors}")
 
 
-def wrk(port: int, requests_file: Path, seconds: float, connections: int = 32) -> Figures:
-    """Drive ``requests_file`` at the server with wrk pinned to the client core."""
+def wrk(port: int, requests_file: Path, seconds: float, connections: int = 32,
+        cpus: str = CLIENT_CORE) -> Figures:
+    """Drive ``requests_file`` at the server with wrk pinned to ``cpus`` (the client core)."""
     result = subprocess.run(
-        ["taskset", "-c", CLIENT_CORE, ensure_wrk(), "-t1", f"-c{connections}",
+        ["taskset", "-c", cpus, ensure_wrk(), "-t1", f"-c{connections}",
          f"-d{max(1, round(seconds))}s", "-s", str(HERE / "requests.lua"), "--latency",
          f"http://127.0.0.1:{port}"],
         env={**os.environ, "REQUESTS_FILE": str(requests_file)}, capture_output=True,

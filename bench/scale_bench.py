@@ -1,165 +1,226 @@
 """Scale-out benchmark: N workers on one SQLite file, and 3 replicas over one PostgreSQL.
 
-1. ``serve --workers 1`` vs ``--workers 2`` on one SQLite file, holds driven
-   by wrk (``bench/hold.lua``, one free seat per request). The servers use
-   cores 0-1 (``taskset``); wrk runs pinned to core 1, so with two workers
-   the load generator shares a core with one of them.
+1. ``serve --workers 1`` next to ``--workers 2`` on one SQLite file,
+   alternating, ``--rounds`` times, for two mixes driven by wrk
+   (``bench/requests.lua``, 32 connections):
+
+   - ``holds``: ``POST /sales/v1/Stubhub``, every request holding a different
+     free seat (each run on a new database file): writes, which SQLite
+     serialises on its one writer whatever the number of processes;
+   - ``reads``: ``GET .../order`` of a fixture order and ``GET .../transfers``
+     (a 25-item page) in turn: WAL readers, which run in parallel.
+
+   One worker runs on core 0, two on cores 0-1; wrk is pinned to core 1 in
+   both cases, so with two workers the load generator shares a core with one
+   of them (the machine has two cores: there is no third for it).
 2. Three ``serve --db postgresql://...`` replicas over one throwaway
    PostgreSQL (``scripts/with-postgres`` sets ``TICKETSIM_TEST_DB``), one
    wrk per replica replaying the *same* seats (every seat is contended by
-   three replicas), while a thread advances the shared clock through the
-   replicas in turn so hold-expiry timers fire on all of them. Reports
-   holds/s, p99, seats held by two live holds (must be 0) and timer
-   refirings (must be 0), read from the database afterwards.
+   three replicas, holds of one minute), while a thread advances the shared
+   clock by 30 s every second through the replicas in turn, so hold-expiry
+   timers fire on all of them and seats are held again. Replicas and wrk all
+   share cores 0-1. Reports holds/s, p99, and from the database afterwards:
+   seats held twice at once (two holds of one seat whose lifetimes overlap:
+   must be 0) and timer refirings (must be 0).
 
-    python bench/scale_bench.py [--seconds 10]            # part 1 only
-    scripts/with-postgres python bench/scale_bench.py     # both parts
+Not a test: figures go in docs/scaleout.md. Absolute figures depend on the
+machine's load (printed); compare the ratios measured in the same run.
+
+    python bench/scale_bench.py [--seconds 10] [--rounds 2]     # part 1 only
+    scripts/with-postgres python bench/scale_bench.py           # both parts
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
 import os
-import re
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
-import time
-from collections import Counter
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
+from common import (
+    Figures,
+    Line,
+    free_port,
+    load_average,
+    machine,
+    wait_answering,
+    write_lines,
+    wrk,
+)
+from run import hold_lines, median, order_line, transfers_line
 from sqlalchemy import create_engine, text
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+from simulator import fixturegen
+from simulator.core.store import database_url
 
-from bench.run import ensure_wrk, free_port, wait_for  # noqa: E402
-from tests.scale.cluster import free_seats  # noqa: E402
-
-
-def write_holds(path: Path, count: int) -> None:
-    with path.open("w") as handle:
-        for n, seat in enumerate(free_seats(count)):
-            handle.write(json.dumps({**seat, "order_id": f"bench-{n}", "hold_length": 1}) + "\n")
+MARKETPLACE = "Stubhub"
 
 
-def serve(db: str, workers: int, cpus: str) -> tuple[subprocess.Popen[bytes], int]:
+@contextlib.contextmanager
+def serving(db: str, workers: int, cpus: str) -> Iterator[int]:
+    """``ticketsim serve --workers N`` over ``db`` pinned to ``cpus``; its port.
+
+    Its own session, so that stopping it stops the workers it started too.
+    """
     port = free_port()
     server = subprocess.Popen(
         ["taskset", "-c", cpus, sys.executable, "-m", "simulator.cli", "serve", "--port",
-         str(port), "--db", db, "--workers", str(workers), "--clock", "frozen"],
+         str(port), "--db", db, "--workers", str(workers), "--clock", "frozen",
+         "--log-level", "warning"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    wait_for(port)
-    for _ in range(100):  # every worker answers (the parent binds before they start)
+    try:
+        wait_answering(port, server, "/_sim/clock")
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
         try:
-            httpx.get(f"http://127.0.0.1:{port}/_sim/clock", timeout=5)
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    return server, port
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=20)
 
 
-def stop(server: subprocess.Popen[bytes]) -> None:
-    os.killpg(server.pid, 15)
-    server.wait(timeout=20)
-
-
-def wrk(port: int, holds: Path, seconds: int, connections: int, cpu: str
-        ) -> dict[str, float]:
-    result = subprocess.run(
-        ["taskset", "-c", cpu, ensure_wrk(), "-t1", f"-c{connections}", f"-d{seconds}s",
-         "-s", str(HERE / "hold.lua"), "--latency", f"http://127.0.0.1:{port}"],
-        env={**os.environ, "HOLDS_FILE": str(holds)}, capture_output=True, text=True,
-        check=True)
-    line = next((ln for ln in result.stdout.splitlines() if ln.startswith("BENCH")), "")
-    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line)}
-
-
-def workers_part(seconds: int, connections: int) -> None:
+def workers_part(seconds: int, rounds: int, connections: int) -> None:
+    document = fixturegen.load_default()
+    print(f"Part 1: SQLite file, serve --workers 1 (core 0) vs 2 (cores 0-1), wrk -t1 "
+          f"-c{connections} on core 1, {seconds} s per run, {rounds} rounds")
     with tempfile.TemporaryDirectory() as tmp:
-        holds = Path(tmp) / "holds.json"
-        write_holds(holds, 1000)
-        rates = {}
-        for workers, cpus in ((1, "0"), (2, "0,1")):
-            server, port = serve(str(Path(tmp) / f"w{workers}.sqlite3"), workers, cpus)
-            try:
-                figures = wrk(port, holds, seconds, connections, "1")
-            finally:
-                stop(server)
-            rates[workers] = figures.get("rps", 0.0)
-            print(f"SQLite, {workers} worker(s) on core(s) {cpus}, wrk on core 1: "
-                  f"{figures.get('rps')} holds/s  p50 {figures.get('p50_ms')} ms  "
-                  f"p99 {figures.get('p99_ms')} ms  non-2xx {figures.get('non2xx')}")
-        print(f"  scaling 2 workers / 1 worker: {rates[2] / max(rates[1], 1e-9):.2f}x")
+        files = {
+            "holds": write_lines(hold_lines(document, MARKETPLACE), Path(tmp) / "holds.tsv"),
+            "reads": write_lines([order_line(document), transfers_line()],
+                                 Path(tmp) / "reads.tsv"),
+        }
+        run = 0
+        for mix, requests in files.items():
+            seen: dict[int, list[Figures]] = {1: [], 2: []}
+            ratios = []
+            for _ in range(rounds):
+                for workers, cpus in ((1, "0"), (2, "0,1")):
+                    run += 1
+                    with serving(str(Path(tmp) / f"run{run}.sqlite3"), workers, cpus) as port:
+                        wrk(port, files["reads"], 1, connections)  # warm every worker up
+                        seen[workers].append(wrk(port, requests, seconds, connections))
+                    print(f"  {mix:5s} {workers} worker(s): {seen[workers][-1].show()}  "
+                          f"(load {load_average()})", flush=True)
+                ratios.append(seen[2][-1].rps / max(seen[1][-1].rps, 1e-9))
+            one, two = median(seen[1]), median(seen[2])
+            print(f"  {mix}: 2 workers / 1 worker = "
+                  f"{', '.join(f'{r:.2f}x' for r in ratios)} by round; medians "
+                  f"{one.rps:.0f} -> {two.rps:.0f} req/s ({two.rps / max(one.rps, 1e-9):.2f}x)")
+
+
+def overlapping_holds(db: str) -> tuple[int, int, int]:
+    """(seats held twice at once, holds made, holds expired), read from the database."""
+    engine = create_engine(database_url(db))
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT listing_id, seats, created_at, expires_at, status FROM holds "
+                "WHERE order_id LIKE 'bench-%'")).all()
+    finally:
+        engine.dispose()
+    lives: dict[tuple[str, str, str], list[tuple[object, object]]] = defaultdict(list)
+    for row in rows:
+        for seat in row.seats:
+            lives[(row.listing_id, seat["row"], seat["seat"])].append(
+                (row.created_at, row.expires_at))
+    twice = 0
+    for spans in lives.values():
+        spans.sort(key=lambda span: str(span[0]))
+        twice += any(str(later[0]) < str(earlier[1])
+                     for earlier, later in zip(spans, spans[1:], strict=False))
+    expired = sum(1 for row in rows if row.status == "EXPIRED")
+    return twice, len(rows), expired
+
+
+def timer_counts(db: str) -> tuple[int, dict[str, int]]:
+    """(refirings over all timers, firings by timer)."""
+    engine = create_engine(database_url(db))
+    try:
+        with engine.connect() as conn:
+            timers = conn.execute(text("SELECT name, fires, refires FROM timer_runs")).all()
+    finally:
+        engine.dispose()
+    return sum(t.refires for t in timers), {t.name: t.fires for t in timers if t.fires}
 
 
 def replicas_part(db: str, seconds: int, connections: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        holds = Path(tmp) / "holds.json"
-        write_holds(holds, 1000)
-        started = [serve(db, 1, "0,1") for _ in range(3)]
-        try:
-            httpx.post(f"http://127.0.0.1:{started[0][1]}/_sim/reset", timeout=60)
-            done = threading.Event()
+    document = fixturegen.load_default()
+    holds = [replace(line, body={**line.body, "hold_length": 1})
+             for line in hold_lines(document, MARKETPLACE)]
+    print(f"Part 2: PostgreSQL, 3 replicas (serve --db postgresql://..., cores 0-1), one "
+          f"wrk -t1 -c{connections} per replica (cores 0-1), {seconds} s, the same "
+          f"{len(holds)} seats on every replica, clock +30 s every second "
+          f"(load {load_average()})")
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        requests = write_lines(holds, Path(tmp) / "holds.tsv")
+        ports = [stack.enter_context(serving(db, 1, "0,1")) for _ in range(3)]
+        httpx.post(f"http://127.0.0.1:{ports[0]}/_sim/reset", timeout=60).raise_for_status()
+        done = threading.Event()
+        advances: list[int] = []
 
-            def advance() -> None:  # hold-expiry timers fire across the replicas
-                turn = 0
-                while not done.wait(1.0):
-                    port = started[turn % 3][1]
-                    httpx.post(f"http://127.0.0.1:{port}/_sim/clock/advance",
-                               json={"seconds": 30}, timeout=30)
-                    turn += 1
+        def advance() -> None:  # hold-expiry timers fire across the replicas
+            while not done.wait(1.0):
+                port = ports[len(advances) % 3]
+                advances.append(httpx.post(f"http://127.0.0.1:{port}/_sim/clock/advance",
+                                           json={"seconds": 30}, timeout=30).status_code)
 
-            mover = threading.Thread(target=advance)
-            mover.start()
-            results: list[dict[str, float]] = [{} for _ in started]
-            runs = [threading.Thread(target=lambda i=i: results.__setitem__(
-                i, wrk(started[i][1], holds, seconds, connections, "0,1"))) for i in range(3)]
-            for run in runs:
-                run.start()
-            for run in runs:
-                run.join()
-            done.set()
-            mover.join()
-        finally:
-            for server, _ in started:
-                stop(server)
-    engine = create_engine(db)
-    with engine.connect() as conn:
-        live = Counter((row.listing_id, seat["row"], seat["seat"])
-                       for row in conn.execute(text(
-                           "SELECT listing_id, seats FROM holds WHERE status = 'HELD'"))
-                       for seat in row.seats)
-        timers = conn.execute(text("SELECT name, fires, refires FROM timer_runs")).all()
-        expired = conn.execute(text("SELECT count(*) FROM holds WHERE status = 'EXPIRED'")
-                               ).scalar()
-    engine.dispose()
-    total = sum(r.get("rps", 0.0) for r in results)
-    answered_200 = sum(r.get("requests", 0.0) - r.get("non2xx", 0.0) for r in results)
-    print(f"PostgreSQL, 3 replicas (cores 0-1, wrk per replica on cores 0-1), "
-          f"{connections} connections each, {seconds} s, the same seats on every replica:")
-    print(f"  {total:.0f} requests/s in all, {answered_200:.0f} holds granted, "
-          f"p99 {max(r.get('p99_ms', 0.0) for r in results):.2f} ms (worst replica)")
-    print(f"  seats in two live holds: {sum(1 for n in live.values() if n > 1)}   "
-          f"holds expired by timers: {expired}   timer refirings: "
-          f"{sum(r.refires for r in timers)}   firings: "
-          f"{ {r.name: r.fires for r in timers} }")
+        results: list[Figures | None] = [None] * 3
+
+        def drive(index: int) -> None:
+            results[index] = wrk(ports[index], requests, seconds, connections, cpus="0,1")
+
+        threads = [threading.Thread(target=advance)] + [
+            threading.Thread(target=drive, args=(i,)) for i in range(3)]
+        for thread in threads[1:]:
+            thread.start()
+        threads[0].start()
+        for thread in threads[1:]:
+            thread.join()
+        done.set()
+        threads[0].join()
+    figures = [f for f in results if f is not None]
+    for port, found in zip(ports, figures, strict=True):
+        print(f"  replica :{port}: {found.show()}")
+    twice, made, expired = overlapping_holds(db)
+    refires, fires = timer_counts(db)
+    total = sum(f.rps for f in figures)
+    granted = sum(f.requests - f.non2xx for f in figures)
+    print(f"  {total:.0f} hold requests/s in all, {granted} holds granted "
+          f"({granted / seconds:.0f}/s; the rest 409: seat taken), p99 "
+          f"{max(f.p99_ms for f in figures):.1f} ms (worst replica); clock advances "
+          f"{len(advances)} (non-200: {sum(1 for s in advances if s != 200)})")
+    print(f"  seats held twice at once: {twice}   timer refirings: {refires}   "
+          f"holds made {made}, expired by the timer {expired}   firings by timer: {fires}")
+    print(f"  load average after: {load_average()}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--part", choices=("workers", "replicas", "both"), default="both")
     args = parser.parse_args()
-    workers_part(args.seconds, args.connections)
-    db = os.environ.get("TICKETSIM_TEST_DB", "")
-    if db.startswith("postgresql"):
-        replicas_part(db, args.seconds, args.connections // 2)
-    else:
-        print("(PostgreSQL part skipped: run under scripts/with-postgres)")
+    print(machine())
+    if args.part in ("workers", "both"):
+        workers_part(args.seconds, args.rounds, args.connections)
+    if args.part in ("replicas", "both"):
+        db = os.environ.get("TICKETSIM_TEST_DB", "")
+        if db.startswith("postgresql"):
+            replicas_part(db, args.seconds, args.connections // 2)
+        else:
+            print("(PostgreSQL part skipped: run under scripts/with-postgres)")
 
 
 if __name__ == "__main__":

@@ -1,13 +1,19 @@
 """Real server processes on loopback ports for the scale tests: started, awaited, killed.
 
 Every process runs in its own session so that killing it also kills the
-workers it spawned; readiness is a bounded poll of ``/_sim/clock``.
+workers it spawned; readiness is a bounded poll of ``/_sim/clock``. No
+server outlives the tests: a context kills what it started (replacements
+made by a restart included) when the test ends or fails, the interpreter's
+exit kills the rest, and on Linux a server is sent SIGTERM by the kernel
+when the test process itself dies (killed, or a CI timeout), where no
+Python cleanup runs.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -60,16 +66,35 @@ class Process:
 _STARTED: list[Process] = []
 
 
+def _kill_all(processes: list[Process], sig: int = signal.SIGTERM) -> None:
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.kill(sig)
+
+
 @atexit.register
 def _kill_leftovers() -> None:
-    for process in _STARTED:
-        with contextlib.suppress(Exception):
-            process.kill(signal.SIGKILL)
+    _kill_all(_STARTED, signal.SIGKILL)
+
+
+#: ``prctl(PR_SET_PDEATHSIG, ...)``: the signal a process gets when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """In the child, before exec: SIGTERM when the test process dies (Linux only;
+    a SIGTERM lets ``serve --workers`` stop its own workers)."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the request was in place
+        os._exit(1)
 
 
 def start(argv: Sequence[str], port: int) -> Process:
     """Start ``python argv...`` serving ``port`` and wait until it answers."""
+    parent = os.getpid()
     popen = subprocess.Popen([sys.executable, *argv], start_new_session=True,
+                             preexec_fn=lambda: _die_with_parent(parent),
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     process = Process(f"http://127.0.0.1:{port}", popen)
     _STARTED.append(process)
@@ -99,9 +124,12 @@ def serve_workers(db: str, workers: int) -> Process:
 
 @contextmanager
 def replicas(db: str, count: int, long_poll_seconds: float = 25.0) -> Iterator[list[Process]]:
-    """``count`` replicas over one database, all killed afterwards."""
+    """``count`` replicas over one database, all killed afterwards: those in the
+    yielded list at the end (a test may replace one by a restarted replica) and
+    those started first."""
+    started: list[Process] = []
     with ExitStack() as stack:
-        started: list[Process] = []
+        stack.callback(_kill_all, started)
         for _ in range(count):
             process = replica(db, long_poll_seconds)
             stack.callback(process.kill)
