@@ -43,12 +43,12 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 import httpx
 from common import (
     Figures,
-    Line,
     free_port,
     load_average,
     machine,
@@ -137,7 +137,7 @@ def overlapping_holds(db: str) -> tuple[int, int, int]:
     for spans in lives.values():
         spans.sort(key=lambda span: str(span[0]))
         twice += any(str(later[0]) < str(earlier[1])
-                     for earlier, later in zip(spans, spans[1:], strict=False))
+                     for earlier, later in pairwise(spans))
     expired = sum(1 for row in rows if row.status == "EXPIRED")
     return twice, len(rows), expired
 
