@@ -207,8 +207,8 @@ def _run(snippet: Snippet, send: Callable[..., Any]) -> Any:
     """Execute ``snippet`` with ``requests`` standing for ``send``; its ``response``."""
     stand_in = types.ModuleType("requests")
     stand_in.request = send  # type: ignore[attr-defined]
-    for verb in ("get", "post", "delete"):
-        setattr(stand_in, verb, lambda url, *, _verb=verb.upper(), **kw: send(_verb, url, **kw))
+    for verb in ("GET", "POST", "DELETE"):
+        setattr(stand_in, verb.lower(), lambda url, *, _verb=verb, **kw: send(_verb, url, **kw))
     saved = sys.modules.get("requests")
     sys.modules["requests"] = stand_in
     try:
@@ -274,8 +274,9 @@ class Examples:
             if not any(name.lower() == "content-type" for name in headers):
                 headers = {**headers, "Content-Type": "application/json"}
         path = next(url.removeprefix(host) for host in HOSTS if url.startswith(host))
-        return self.client.request(method, path, params=params, content=content,
-                                   headers=headers)
+        response: httpx.Response = self.client.request(method, path, params=params,
+                                                       content=content, headers=headers)
+        return response
 
     @staticmethod
     def _filled_text(data: str, fill: Callable[[Any], Any]) -> str:

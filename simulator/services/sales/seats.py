@@ -113,8 +113,9 @@ def resolve(
     """Map requested tickets to places of the listing.
 
     Raises :class:`BadRequest` for rows or seats the listing does not have or
-    a seat asked for twice (requests pass through :func:`distinct` first), and :class:`Conflict` when a named seat is taken
-    or a row has no free place left for an empty-seat (GA) request.
+    a seat asked for twice (requests pass through :func:`distinct` first), and
+    :class:`Conflict` when a named seat is taken or a row has no free place
+    left for an empty-seat (GA) request.
     """
     if not wanted:
         raise BadRequest("Invalid seats: at least one ticket is required")
