@@ -483,3 +483,13 @@ def test_curl_examples_send_pseudo_json_and_get_the_documented_400(client: TestC
         "x-api-key": MARKETPLACE, "Content-Type": "application/json"})
     assert refused.status_code == 400
     assert refused.json()["message"].startswith("The request body is not valid JSON")
+
+
+def test_only_the_exact_documented_pdf_urls_are_answered_locally(client: TestClient) -> None:
+    for url in ("https://www.example.com/path/to/your/other_file.pdf",
+                "https://www.example.com/path/to/your/ticket_file.pdf?x=1",
+                "http://www.example.com/path/to/your/ticket_file.pdf"):
+        response = client.post("/pdfs/v1/decoder/", json={"url": url},
+                               headers={"x-api-key": PDF_KEY})
+        assert response.status_code == 400, (url, response.text)
+        assert "not on the fetch allowlist" in response.json()["message"]
