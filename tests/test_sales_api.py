@@ -108,6 +108,22 @@ def test_catalogue_is_not_a_marketplace_and_checks_seats(sales_client: TestClien
                              headers=BROKER_HEADERS).status_code == 400
 
 
+def test_catalogue_by_get_with_a_json_body_is_the_same_operation(sales_client: TestClient
+                                                                   ) -> None:
+    body = {"user_id": "8060", "order_id": "SG-1", "marketplace_id": "41",
+            "invoice_id": "77", "seats": "2"}
+    posted = sales_client.post("/sales/v1/catalogue", json=body, headers=BROKER_HEADERS)
+    got = sales_client.request("GET", "/sales/v1/catalogue", json=body, headers=BROKER_HEADERS)
+    assert got.status_code == 200, got.text
+    assert got.json()["job_id"] == posted.json()["job_id"]
+    assert got.json()["message"] == f"Catalogue job updated for order {body['order_id']}"
+    bare = sales_client.get("/sales/v1/catalogue", headers=BROKER_HEADERS)
+    assert bare.status_code == 400, bare.text
+    foreign = sales_client.request("GET", "/sales/v1/catalogue", json={**body, "seats": "3"},
+                                   headers=BROKER_HEADERS)
+    assert foreign.status_code == 400
+
+
 @pytest.mark.parametrize(("headers", "status", "message"), [
     ({}, 401, "Unauthorized"),
     ({"x-api-key": "not-a-key"}, 403, "Forbidden."),
@@ -151,9 +167,9 @@ def test_wrong_method_lists_every_allowed_method(sales_client: TestClient) -> No
     response = sales_client.put("/sales/v1/Stubhub", headers=MARKETPLACE_HEADERS)
     assert response.status_code == 405
     assert response.headers["allow"] == "DELETE, POST"
-    catalogue = sales_client.get("/sales/v1/catalogue", headers=BROKER_HEADERS)
+    catalogue = sales_client.put("/sales/v1/catalogue", headers=BROKER_HEADERS)
     assert catalogue.status_code == 405
-    assert catalogue.headers["allow"] == "POST"
+    assert catalogue.headers["allow"] == "GET, POST"  # GET: the documented Python example
 
 
 def test_hold_length_and_types_are_validated(sales_client: TestClient) -> None:

@@ -10,6 +10,7 @@ from conformance.policy import Role
 ROLES: dict[str, Role] = {
     "get_order": Role.BROKER,
     "catalogue_sale": Role.BROKER,
+    "catalogue_sale_by_get": Role.BROKER,
 }
 
 GROUNDERS: dict[str, Grounder] = {
@@ -18,15 +19,18 @@ GROUNDERS: dict[str, Grounder] = {
     "release_hold": lambda case, data: sale(case, data, with_seats=False),
     "get_order": order,
     "catalogue_sale": catalogue,
+    "catalogue_sale_by_get": catalogue,
 }
 
+_CATALOGUE = "400 when the seats or invoice do not belong to the order"
 _SEATS = "documented 400 'Invalid seats / broker requested' (and unknown marketplace)"
 REFUSES_VALID_INPUT: dict[str, str] = {
     "create_hold": _SEATS,
     "release_hold": _SEATS,
     "create_invoice": _SEATS,
     "get_order": "400 for a marketplace name 1Ticket does not support",
-    "catalogue_sale": "400 when the seats or invoice do not belong to the order",
+    "catalogue_sale": _CATALOGUE,
+    "catalogue_sale_by_get": _CATALOGUE,
 }
 
 #: Both stateful checks assume resources named by their URL; these operations

@@ -10,8 +10,11 @@ hand-written one) broadcasts every listing to every marketplace it names.
 name: 1Ticket user 9147 (key ``sim-broker-key-9147``) and its listing
 23140895 at Wrigley Field, live on StubHub, SeatGeek, Vivid and
 TicketNetwork but not on Gametime, so the shsyncx and mpdeleter examples
-answer as documented. It is loaded by the platform's and the sales service's
-own loaders, into their tables.
+answer as documented; and what the sales examples name (see
+:func:`simulator.services.sales.fixtures.documented_examples`: broker "Broker
+indentifier", listing "POS Listing ID", StubHub order 98765), that listing
+live on the same four marketplaces. It is loaded by the platform's and the
+sales service's own loaders, into their tables.
 """
 
 from __future__ import annotations
@@ -51,6 +54,15 @@ def marketplace_listing_id(listing_id: str, marketplace_id: int) -> str:
 
 
 def _examples(ctx: FixtureContext) -> dict[str, Any]:
+    """The shsyncx/mpdeleter example entities, then the sales examples' ones."""
+    own = _broadcast_examples(ctx)
+    sales = sales_fixtures.documented_examples(ctx, marketplace_listing_id(
+        sales_fixtures.EXAMPLE_LISTING_ID, sales_fixtures.EXAMPLE_MARKETPLACE_ID))
+    return {name: [*own.get(name, []), *sales.get(name, [])]
+            for name in dict.fromkeys([*own, *sales])}
+
+
+def _broadcast_examples(ctx: FixtureContext) -> dict[str, Any]:
     known_users = {broker["user_id"] for broker in ctx.document.get("brokers", [])}
     brokers = [] if EXAMPLE_USER_ID in known_users else [{
         "user_id": EXAMPLE_USER_ID, "broker_id": f"BRK{EXAMPLE_USER_ID}",
@@ -85,8 +97,8 @@ def generate(ctx: FixtureContext) -> dict[str, Any]:
         if orders:
             entry["marketplace_listing_ids"] = {str(mp): ids for mp, ids in orders.items()}
         broadcasts.append(entry)
-    broadcasts.append({"listing_id": EXAMPLE_LISTING_ID,
-                       "marketplaces": list(EXAMPLE_MARKETPLACES)})
+    broadcasts += [{"listing_id": listing_id, "marketplaces": list(EXAMPLE_MARKETPLACES)}
+                   for listing_id in (EXAMPLE_LISTING_ID, sales_fixtures.EXAMPLE_LISTING_ID)]
     return {"documented_examples": examples, "broadcasts": broadcasts}
 
 

@@ -2,9 +2,11 @@
 
 :class:`PdfJobs` belongs to the :class:`~simulator.runtime.Simulator`. It
 
-- loads an input URL: a file of this simulator straight from the store
-  (same access rules as ``GET /_files/{id}``), anything else through the
-  SSRF-guarded :class:`~simulator.core.outbound.fetch.Fetcher`;
+- loads an input URL: one of the documentation's example URLs as the PDF
+  :mod:`~simulator.services.pdfs.examples` draws for it, a file of this
+  simulator straight from the store (same access rules as ``GET
+  /_files/{id}``), anything else through the SSRF-guarded
+  :class:`~simulator.core.outbound.fetch.Fetcher`;
 - runs fetch + decode / split / merge on the :class:`~simulator.core.jobs.WorkerPool`,
   awaited (synchronous decoder) or as a job recorded in the store;
 - ends every job SUCCEEDED or FAILED with a reason, whatever happens in the
@@ -36,6 +38,7 @@ from simulator.core.jobs import JobBoard, WorkerPool
 from simulator.core.outbound.fetch import Fetcher, FetchPolicy
 from simulator.services.files import domain as files
 from simulator.services.pdfs import domain as pdfs
+from simulator.services.pdfs import examples as pdf_examples
 from simulator.services.pdfs import mint as pdfmint
 from simulator.services.pdfs.domain import Job, JobKind, JobStatus
 from simulator.services.pdfs.mint import MintRequest
@@ -137,6 +140,9 @@ class PdfJobs:
 
     def load(self, url: str, origins: frozenset[str]) -> bytes:
         """The PDF at ``url`` (blocking: call on a worker)."""
+        documented = pdf_examples.example_pdf(url)  # the documentation's example URLs
+        if documented is not None:
+            return documented
         file_id = files.file_id_of(url, origins)
         content_type: str | None = None
         if file_id is None:

@@ -53,3 +53,8 @@ async def catalogue_sale(body: Body, token_info: Body) -> Result:
     user_id = str(body["user_id"]).strip()
     auth.require_broker(principal(token_info), user_id)
     return sim().run(sales.catalogue_sale, user_id, body), 200
+
+
+async def catalogue_sale_by_get(body: Body, token_info: Body) -> Result:
+    """The catalogue operation sent as GET with its JSON body (the documented Python example)."""
+    return await catalogue_sale(body, token_info)

@@ -115,7 +115,8 @@ class SaleRequest:
         return cls(
             order_id=str(body["order_id"]), broker=str(body["broker"]),
             listing_id=str(body["listing_id"]), section=body.get("section"),
-            tickets=tuple(SeatRequest.from_json(t) for t in body.get("tickets") or ()),
+            tickets=seat_rules.distinct(SeatRequest.from_json(t)
+                                        for t in body.get("tickets") or ()),
             predelivered=body.get("predelivered"), delivery_option=body.get("delivery_option"),
             in_hand_date=in_hand,
         )

@@ -25,7 +25,20 @@ ORDER_STATUSES = ("Pending", "Confirmed", "Shipped", "Completed")
 DELIVERY_OPTIONS = ("PDF", "BARCODE", "FLASH", "HARD", "MOBILE", "MOBILE_TRANSFER")
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # fixture orders are placed after this
 
-
+#: What the documentation's sales examples name, verbatim: the hold, release and
+#: invoice examples' broker (its spelling), listing, section, row and seat; the
+#: catalogue example's user, StubHub order, invoice and seats "1,2,3,4".
+EXAMPLE_USER_ID = 1234
+EXAMPLE_BROKER_ID = "Broker indentifier"
+EXAMPLE_LISTING_ID = "POS Listing ID"
+EXAMPLE_SECTION = "SECTION"
+EXAMPLE_ROW = "ROW"
+EXAMPLE_SEATS = ("SeatNumber", "1", "2", "3", "4", "5", "6", "7", "8")
+EXAMPLE_ORDER_ID = "98765"
+EXAMPLE_ORDER_SEATS = ("1", "2", "3", "4")
+EXAMPLE_MARKETPLACE_ID = 1  # "stubhub"
+EXAMPLE_EVENT_ID = 20_270_615
+EXAMPLE_PRICE = 35.5  # the invoice example's payout
 
 def _listing(ctx: FixtureContext, index: int, user_id: int, event_id: int) -> dict[str, Any]:
     rng = ctx.rng
@@ -93,6 +106,44 @@ def generate(ctx: FixtureContext) -> dict[str, Any]:
         if ctx.progress and (index + 1) % step == 0:
             ctx.progress(index + 1, count)
     return {"listings": rows, "orders": _orders(ctx, rows, min(ctx.size("orders", 28), count))}
+
+
+def documented_examples(ctx: FixtureContext, marketplace_listing_id: str) -> dict[str, Any]:
+    """The broker, key, event, listing and sold order the sales examples name.
+
+    User 1234 (key ``sim-broker-key-1234``) is the broker "Broker indentifier";
+    its listing "POS Listing ID" (section "SECTION", row "ROW": seat
+    "SeatNumber" and seats 1-8) has seats 1-4 sold in StubHub order 98765,
+    placed outside the sales API like every fixture order. The catalogue
+    example's invoice "11111" is therefore accepted as the order's invoice.
+    """
+    fake = ctx.fake
+    event_date = datetime(2027, 6, 15, 23, 5, tzinfo=UTC)
+    order_date = datetime(2026, 10, 1, 18, 30, tzinfo=UTC)
+    return {
+        "brokers": [{"user_id": EXAMPLE_USER_ID, "broker_id": EXAMPLE_BROKER_ID,
+                     "name": fake.company(), "email": fake.company_email()}],
+        "api_keys": [{"key": f"sim-broker-key-{EXAMPLE_USER_ID}", "role": "broker",
+                      "user_id": EXAMPLE_USER_ID}],
+        "events": [{"id": EXAMPLE_EVENT_ID, "name": "Generic Event Spectacular",
+                    "venue_name": "Awesome Venue", "venue_city": "Chicago",
+                    "event_date": iso(event_date)}],
+        "listings": [{"listing_id": EXAMPLE_LISTING_ID, "user_id": EXAMPLE_USER_ID,
+                      "event_id": EXAMPLE_EVENT_ID, "section": EXAMPLE_SECTION,
+                      "price": EXAMPLE_PRICE, "seats": {EXAMPLE_ROW: list(EXAMPLE_SEATS)}}],
+        "orders": [{
+            "marketplace_id": EXAMPLE_MARKETPLACE_ID, "order_id": EXAMPLE_ORDER_ID,
+            "user_id": EXAMPLE_USER_ID, "status": "Confirmed", "order_date": iso(order_date),
+            "in_hand_date": _in_hand(order_date, event_date), "delivery_method": "PDF",
+            "event_name": "Generic Event Spectacular", "venue_name": "Awesome Venue",
+            "event_date": iso(event_date), "section": EXAMPLE_SECTION,
+            "seats": [{"row": EXAMPLE_ROW, "seat": seat} for seat in EXAMPLE_ORDER_SEATS],
+            "payout": {"price": EXAMPLE_PRICE * len(EXAMPLE_ORDER_SEATS), "currency": "USD"},
+            "buyer": {"first_name": fake.first_name(), "last_name": fake.last_name(),
+                      "email": fake.email()},
+            "marketplace_listing_id": marketplace_listing_id, "listing_id": EXAMPLE_LISTING_ID,
+        }],
+    }
 
 
 def _order_row(order: dict[str, Any]) -> dict[str, Any]:

@@ -38,6 +38,24 @@ class SeatRequest:
         return cls(str(item["row"]), str(item.get("seat") or ""))
 
 
+def distinct(tickets: Iterable[SeatRequest]) -> tuple[SeatRequest, ...]:
+    """The requested tickets, each named seat once, in request order.
+
+    A request that names one seat twice (the documentation's own hold and
+    invoice examples send ``{"row": "ROW", "seat": "SeatNumber"}`` twice) asks
+    for that seat: the repeat is dropped. GA tickets (empty seat) each count,
+    since each asks for one more place of the row.
+    """
+    seen: set[SeatRequest] = set()
+    kept = []
+    for ticket in tickets:
+        if ticket.seat and ticket in seen:
+            continue
+        seen.add(ticket)
+        kept.append(ticket)
+    return tuple(kept)
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """A resolved place: the request it answers and the claimed key."""
@@ -95,8 +113,9 @@ def resolve(
     """Map requested tickets to places of the listing.
 
     Raises :class:`BadRequest` for rows or seats the listing does not have or
-    a seat asked for twice, and :class:`Conflict` when a named seat is taken
-    or a row has no free place left for an empty-seat (GA) request.
+    a seat asked for twice (requests pass through :func:`distinct` first), and
+    :class:`Conflict` when a named seat is taken or a row has no free place
+    left for an empty-seat (GA) request.
     """
     if not wanted:
         raise BadRequest("Invalid seats: at least one ticket is required")
