@@ -24,7 +24,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError, InvalidRequestError
+from sqlalchemy.exc import IntegrityError, StatementError
 
 from simulator.core.prepared import Prepared
 from simulator.core.store import Store, is_write_clash, written_tables
@@ -143,5 +143,5 @@ def test_statements_it_cannot_prepare_still_run(store: Store) -> None:
     query = select(mine.c.key).where(mine.c.key.in_(["a", "c"])).order_by(mine.c.key)
     with store.read() as conn:
         assert Prepared(query).scalars(conn) == ["a", "c"]
-        with pytest.raises(InvalidRequestError):
+        with pytest.raises(StatementError, match="value is required for bind parameter 'k'"):
             Prepared(select(mine).where(mine.c.key == bindparam("k"))).first(conn, {})

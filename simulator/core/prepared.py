@@ -28,7 +28,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.engine.interfaces import Dialect
-from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError, StatementError
 from sqlalchemy.sql.dml import Insert, Update, UpdateBase
 from sqlalchemy.sql.expression import Executable
 from sqlalchemy.sql.selectable import Select
@@ -78,8 +78,9 @@ class _Form:
         values = []
         for name, constant, process in self.binds:
             value = params.get(name, constant)
-            if value is _REQUIRED:
-                raise InvalidRequestError(f"A value is required for bind parameter {name!r}")
+            if value is _REQUIRED:  # as SQLAlchemy reports it on the ordinary path
+                missing = InvalidRequestError(f"A value is required for bind parameter {name!r}")
+                raise StatementError(str(missing), self.sql, dict(params), missing)
             values.append(value if process is None else process(value))
         return tuple(values)
 
