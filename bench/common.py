@@ -82,6 +82,28 @@ def ensure_prism() -> str | None:
     return str(binary)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, every thread) of ``pid`` and its live descendants so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    family, total = {pid}, 0.0
+    for candidate in sorted(times):  # children have larger pids than their parents
+        if candidate in family or parents.get(candidate) in family:
+            family.add(candidate)
+            total += times[candidate]
+    return total
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -185,15 +207,21 @@ class Figures:
     requests: int
     non2xx: int
     errors: int
+    #: the server's CPU time per answered request (see :func:`cpu_seconds`); on a shared
+    #: machine the steadier figure: 1000 / cpu_ms is what one idle core would answer
+    cpu_ms: float | None = None
 
     def show(self) -> str:
+        cpu = f"  cpu {self.cpu_ms:.3f} ms/req" if self.cpu_ms is not None else ""
         return (f"{self.rps:8.1f} req/s  p50 {self.p50_ms:7.2f} ms  p99 {self.p99_ms:7.2f} ms"
-                f"  non-2xx {self.non2xx}  socket errors {self.errors}")
+                f"  non-2xx {self.non2xx}  socket errors {self.errors}{cpu}")
 
 
 def wrk(port: int, requests_file: Path, seconds: float, connections: int = 32,
-        cpus: str = CLIENT_CORE) -> Figures:
-    """Drive ``requests_file`` at the server with wrk pinned to ``cpus`` (the client core)."""
+        cpus: str = CLIENT_CORE, server: int | None = None) -> Figures:
+    """Drive ``requests_file`` at the server with wrk pinned to ``cpus`` (the client core);
+    with the ``server``'s pid, also its CPU time per request."""
+    started = cpu_seconds(server) if server is not None else 0.0
     result = subprocess.run(
         ["taskset", "-c", cpus, ensure_wrk(), "-t1", f"-c{connections}",
          f"-d{max(1, round(seconds))}s", "-s", str(HERE / "requests.lua"), "--latency",
@@ -204,5 +232,8 @@ def wrk(port: int, requests_file: Path, seconds: float, connections: int = 32,
     got = dict(re.findall(r"(\w+)=([\d.]+)", line))
     if not got:
         sys.exit(f"wrk gave no figures:\n{result.stdout}\n{result.stderr}")
+    requests = int(got["requests"])
+    cpu_ms = ((cpu_seconds(server) - started) * 1000 / requests
+              if server is not None and requests else None)
     return Figures(float(got["rps"]), float(got["p50_ms"]), float(got["p99_ms"]),
-                   int(got["requests"]), int(got["non2xx"]), int(got["errors"]))
+                   requests, int(got["non2xx"]), int(got["errors"]), cpu_ms)

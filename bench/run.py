@@ -16,6 +16,11 @@ npm the Prism rounds are skipped with a message. Then ticketsim's own cost of
 response validation: the same hold and list workloads with ``serve``'s
 default (validation on) and ``--no-validate-responses``, alternating.
 
+Each round also reads the server's CPU time (every thread and child process,
+from /proc) per answered request: on a shared machine the throughput of a
+pinned server moves with the other load on its core, its CPU per request
+much less, so the RESULT lines give both ratios.
+
 ``--baseline DIR`` adds a third server to every workload: ticketsim run from
 another source tree (``git archive <rev> | tar -x -C DIR``), for before/after
 ratios measured in the same run.
@@ -159,8 +164,8 @@ def main() -> None:
                 port = free_port()
                 db = tmp / f"bench-{next(counter)}.sqlite3"  # fresh seats every round
                 with running(ticketsim_command(port, db, fixtures, extra), port, work.ready,
-                             work.ready_headers, source=source):
-                    return wrk(port, work.file, args.seconds, args.connections)
+                             work.ready_headers, source=source) as server:
+                    return wrk(port, work.file, args.seconds, args.connections, server.pid)
             return run
 
         def prism_mock(work: Workload) -> Callable[[], Figures]:
@@ -168,8 +173,8 @@ def main() -> None:
                 assert prism is not None
                 port = free_port()
                 with running(prism_command(prism, port, work.spec), port, work.ready,
-                             work.ready_headers, any_status=True):
-                    return wrk(port, work.file, args.seconds, args.connections)
+                             work.ready_headers, any_status=True) as server:
+                    return wrk(port, work.file, args.seconds, args.connections, server.pid)
             return run
 
         print(f"{len(holds)} distinct seats; {args.connections} connections, "
@@ -188,6 +193,9 @@ def main() -> None:
             print(f"  RESULT {work.name}: ticketsim {mine.rps:.0f}/s (p99 {mine.p99_ms:.1f} ms)"
                   + "".join(f", {name} {peer.rps:.0f}/s (p99 {peer.p99_ms:.1f} ms): ratio "
                             f"ticketsim/{name} {mine.rps / peer.rps:.2f}x"
+                            + (f" (by CPU per request {peer.cpu_ms / mine.cpu_ms:.2f}x: "
+                               f"{mine.cpu_ms:.3f} against {peer.cpu_ms:.3f} ms)"
+                               if mine.cpu_ms and peer.cpu_ms else "")
                             for name, peer in got.items() if name != "ticketsim"), flush=True)
         if args.skip_validation_cost:
             print(f"load average at the end: {load_average()}")

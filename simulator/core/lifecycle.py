@@ -64,8 +64,15 @@ class Lifecycle(Generic[S]):
         return state
 
     def guard(self, target: S) -> ColumnElement[bool]:
-        """The SQL condition under which a row may move to ``target``."""
-        return self.status.in_([str(s) for s in self.sources(target)])
+        """The SQL condition under which a row may move to ``target``.
+
+        One source state is a plain comparison (a statement SQLAlchemy compiles
+        once, without expanding an ``IN`` list per execution).
+        """
+        sources = sorted(str(s) for s in self.sources(target))
+        if len(sources) == 1:
+            return self.status == sources[0]
+        return self.status.in_(sources)
 
     def move(self, conn: Connection, where: ColumnElement[bool], target: S,
              **values: Any) -> int:

@@ -100,10 +100,26 @@ def _make_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         read_only = conn.get_execution_options().get(READ_ONLY, False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        begin_on_driver(conn, "BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     _track_writes(engine)
     return engine
+
+
+def begin_on_driver(conn: Connection, sql: str) -> None:
+    """Issue ``BEGIN [IMMEDIATE]`` straight on the sqlite3 connection.
+
+    Through ``exec_driver_sql`` it cost a statement's worth of SQLAlchemy
+    machinery on every transaction; errors (a busy database) are still raised
+    as SQLAlchemy's ``OperationalError``.
+    """
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        driver.execute(sql)
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(sql, None, exc, dbapi.Error, dialect=conn.dialect) from exc
 
 
 WRITTEN = "ticketsim_written"
@@ -111,16 +127,22 @@ WRITTEN = "ticketsim_written"
 READ_ONLY = "ticketsim_read_only"
 
 
+def note_write(conn: Connection, clause: Any) -> None:
+    """Record in ``conn.info`` the table ``clause`` inserts, updates or deletes (if any)."""
+    if isinstance(clause, UpdateBase):
+        table = getattr(clause, "table", None)
+        name = getattr(table, "name", None)
+        if name:
+            conn.info.setdefault(WRITTEN, set()).add(name)
+
+
 def _track_writes(engine: Engine) -> None:
-    """Record in ``conn.info`` which tables each transaction inserts, updates or deletes."""
+    """Record in ``conn.info`` which tables each transaction inserts, updates or deletes
+    (statements run through :mod:`simulator.core.prepared` note themselves)."""
 
     @event.listens_for(engine, "before_execute")
     def _note(conn: Connection, clause: Any, *_args: Any) -> None:
-        if isinstance(clause, UpdateBase):
-            table = getattr(clause, "table", None)
-            name = getattr(table, "name", None)
-            if name:
-                conn.info.setdefault(WRITTEN, set()).add(name)
+        note_write(conn, clause)
 
 
 def written_tables(conn: Connection) -> set[str]:

@@ -18,6 +18,8 @@ from simulator.core.http.errors import HTTP_METHODS
 __all__ = ["CONTROL_PREFIX", "OperationIndex", "Route", "is_control_path", "resolve"]
 
 CONTROL_PREFIX = "/_sim"
+#: How many (method, path) answers :meth:`OperationIndex.find` remembers.
+FOUND_PATHS = 4096
 
 
 def is_control_path(path: str) -> bool:
@@ -63,8 +65,11 @@ class OperationIndex:
 
     def __init__(self) -> None:
         self._routes: list[tuple[re.Pattern[str], Route]] = []
+        # (method, path) -> route: a scan of every route's pattern cost ~2 % of a hold
+        self._found: dict[tuple[str, str], Route | None] = {}
 
     def add_spec(self, service: str, base_path: str, document: dict[str, Any]) -> None:
+        self._found.clear()
         for template, item in document.get("paths", {}).items():
             full = base_path.rstrip("/") + template
             pattern = re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(full))
@@ -76,7 +81,21 @@ class OperationIndex:
                         operation, document, static="{" not in full)))
 
     def find(self, method: str, path: str) -> Route | None:
-        """The operation serving ``method path`` (a literal path wins over a template)."""
+        """The operation serving ``method path`` (a literal path wins over a template).
+
+        Answers are remembered for the :data:`FOUND_PATHS` latest distinct
+        requests (ids in paths make the set of paths unbounded).
+        """
+        key = (method, path)
+        if key in self._found:
+            return self._found[key]
+        route = self._scan(method, path)
+        if len(self._found) >= FOUND_PATHS:
+            self._found.pop(next(iter(self._found)))
+        self._found[key] = route
+        return route
+
+    def _scan(self, method: str, path: str) -> Route | None:
         candidates = [route for pattern, route in self._routes
                       if route.method == method.upper() and pattern.match(path)]
         candidates.sort(key=lambda route: not route.static)

@@ -158,5 +158,8 @@ class RequestLog:
             if self.recorder is not None:
                 self.recorder.add(entry)
             if self.log.isEnabledFor(logging.INFO):
-                self.log.info("%s %s %s", entry.method, entry.path, entry.status,
-                              extra={"request": entry})
+                # Logger.info without its caller lookup (a stack walk per request);
+                # the formats never show the source line.
+                self.log.handle(self.log.makeRecord(
+                    LOGGER, logging.INFO, __file__, 0, "%s %s %s",
+                    (entry.method, entry.path, entry.status), None, extra={"request": entry}))

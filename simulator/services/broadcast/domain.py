@@ -29,6 +29,7 @@ from sqlalchemy import Connection, and_, bindparam, select, update
 from simulator.core.errors import BadRequest, Conflict, NotFound
 from simulator.core.ids import new_hex
 from simulator.core.lifecycle import Lifecycle
+from simulator.core.prepared import Prepared
 from simulator.services.broadcast.tables import listing_copies
 from simulator.services.platform.marketplaces import Marketplace
 from simulator.services.platform.tables import marketplaces
@@ -104,11 +105,11 @@ def owned_listing(conn: Connection, listing_id: str, user_id: int) -> Any:
     return row
 
 
-# Prebuilt with bind parameters: every hold and invoice runs them (see sales/seats.py).
-_STATUS = select(listing_copies.c.status).where(
+# Prepared once: every hold and invoice runs them (see simulator/core/prepared.py).
+_STATUS = Prepared(select(listing_copies.c.status).where(
     listing_copies.c.listing_id == bindparam("listing_id"),
-    listing_copies.c.marketplace_id == bindparam("marketplace_id"))
-_REFUSING = (
+    listing_copies.c.marketplace_id == bindparam("marketplace_id")))
+_REFUSING = Prepared(
     select(marketplaces.c.name)
     .join_from(listing_copies, marketplaces, listing_copies.c.marketplace_id == marketplaces.c.id)
     .where(listing_copies.c.listing_id == bindparam("listing_id"),
@@ -119,8 +120,7 @@ _REFUSING = (
 
 def require_live(conn: Connection, listing_id: str, marketplace: Marketplace) -> None:
     """Refuse (404, as documented for holds and invoices) a listing not live on ``marketplace``."""
-    status = conn.execute(_STATUS, {"listing_id": listing_id,
-                                    "marketplace_id": marketplace.id}).scalar()
+    status = _STATUS.scalar(conn, {"listing_id": listing_id, "marketplace_id": marketplace.id})
     if status != CopyStatus.LIVE:
         raise NotFound(f"Requested listing '{listing_id}' could not be found on "
                        f"{marketplace.name}: it is not listed there")
@@ -134,8 +134,8 @@ def take_off_other_marketplaces(conn: Connection, listing_id: str,
     :mod:`.view`); what can fail is a marketplace refusing the delete (a
     control-plane fault rule), which fails the hold with the documented 409.
     """
-    refusing = conn.execute(_REFUSING, {"listing_id": listing_id,
-                                        "marketplace_id": marketplace.id}).scalars().all()
+    refusing = _REFUSING.scalars(conn, {"listing_id": listing_id,
+                                        "marketplace_id": marketplace.id})
     if refusing:
         raise DelistFailed(f"Listing could not be deleted from other marketplaces: "
                            f"{', '.join(refusing)} did not confirm the delete")

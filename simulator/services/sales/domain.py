@@ -26,6 +26,7 @@ from sqlalchemy import Connection, bindparam, func, select, update
 from simulator.core.errors import BadRequest, Conflict, InjectedFailure, NotFound
 from simulator.core.ids import new_hex
 from simulator.core.lifecycle import Lifecycle
+from simulator.core.prepared import Prepared
 from simulator.core.timers import Timer
 from simulator.services.broadcast import domain as broadcast
 from simulator.services.callbacks import postsale
@@ -130,19 +131,23 @@ def _magic(order_id: str, *, delist: bool) -> None:
                                    "(forced by order_id prefix SIM-409)")
 
 
-_LISTING = select(listings, brokers.c.broker_id).join_from(
+# Prepared once (see simulator/core/prepared.py): every hold, release and invoice runs them.
+_LISTING = Prepared(select(listings, brokers.c.broker_id).join_from(
     listings, brokers, listings.c.user_id == brokers.c.user_id, isouter=True,
-).where(listings.c.listing_id == bindparam("listing_id"))
-_HOLD = select(holds).where(holds.c.marketplace_id == bindparam("marketplace_id"),
-                            holds.c.order_id == bindparam("order_id"))
-_EXPIRE = update(holds).where(holds.c.expires_at <= bindparam("now"),
-                              HOLD.guard(HoldStatus.EXPIRED)).values(status=HoldStatus.EXPIRED)
-_NEXT_EXPIRY = select(func.min(holds.c.expires_at)).where(holds.c.status == HoldStatus.HELD)
+).where(listings.c.listing_id == bindparam("listing_id")))
+_HOLD = Prepared(select(holds).where(holds.c.marketplace_id == bindparam("marketplace_id"),
+                                     holds.c.order_id == bindparam("order_id")))
+_EXPIRE = Prepared(update(holds).where(holds.c.expires_at <= bindparam("now"),
+                                       HOLD.guard(HoldStatus.EXPIRED))
+                   .values(status=HoldStatus.EXPIRED))
+_NEXT_EXPIRY = Prepared(select(func.min(holds.c.expires_at))
+                        .where(holds.c.status == HoldStatus.HELD))
+_NEW_HOLD = Prepared(holds.insert())
 
 
 def _listing(conn: Connection, listing_id: str) -> Any:
     """The listing with its owner's broker id (statements prebuilt, see seats.py)."""
-    row = conn.execute(_LISTING, {"listing_id": listing_id}).first()
+    row = _LISTING.first(conn, {"listing_id": listing_id})
     if row is None:
         raise NotFound(f"Requested listing '{listing_id}' could not be found")
     return row
@@ -165,13 +170,12 @@ def _check_section(listing: Any, section: str | None) -> None:
 def expire_holds(conn: Connection, now: datetime) -> int:
     """Mark holds whose time is up EXPIRED and free their places."""
     seat_rules.purge_expired(conn, now)
-    result = conn.execute(_EXPIRE, {"now": now})
-    return result.rowcount or 0
+    return _EXPIRE.run(conn, {"now": now})
 
 
 def next_hold_expiry(conn: Connection) -> datetime | None:
     """When the earliest live hold runs out, for the scheduler."""
-    due = conn.execute(_NEXT_EXPIRY).scalar()
+    due = _NEXT_EXPIRY.scalar(conn)
     return utc(due) if due else None
 
 
@@ -184,7 +188,7 @@ def _hold_key(marketplace: Marketplace, order_id: str) -> Any:
 
 
 def _hold_row(conn: Connection, marketplace: Marketplace, order_id: str) -> Any:
-    return conn.execute(_HOLD, {"marketplace_id": marketplace.id, "order_id": order_id}).first()
+    return _HOLD.first(conn, {"marketplace_id": marketplace.id, "order_id": order_id})
 
 
 def _requested(tickets: tuple[SeatRequest, ...]) -> list[tuple[str, str]]:
@@ -242,10 +246,8 @@ def create_hold(
         "in_hand_date": request.in_hand_date,
     }
     if existing is None:
-        # parameters, not .values(): the statement's compiled form is then cached
-        conn.execute(holds.insert(), {"marketplace_id": marketplace.id,
-                                      "order_id": request.order_id,
-                                      "status": HOLD.initial(HoldStatus.HELD), **values})
+        _NEW_HOLD.run(conn, {"marketplace_id": marketplace.id, "order_id": request.order_id,
+                             "status": HOLD.initial(HoldStatus.HELD), **values})
     else:
         HOLD.move(conn, _hold_key(marketplace, request.order_id), HoldStatus.HELD, **values)
     return _hold_view({"order_id": request.order_id, "status": HoldStatus.HELD, **values},

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, delete, or_, select, update
 
 from simulator.core.errors import BadRequest, Conflict
+from simulator.core.prepared import Prepared
 from simulator.services.sales.tables import seat_claims
 
 
@@ -77,21 +78,23 @@ def row_places(seats: Sequence[str]) -> list[tuple[str, str]]:
     return [(seat, seat) if seat else (f"GA-{n}", "") for n, seat in enumerate(seats, 1)]
 
 
-# Statements are built once with bind parameters: building and cache-keying a
-# SQLAlchemy expression per call cost more than running it (see bench/run.py).
+# Statements are built once with bind parameters and prepared (see
+# simulator/core/prepared.py): building, cache-keying and executing a SQLAlchemy
+# expression per call cost several times what SQLite takes to run it.
 _ORDER = and_(seat_claims.c.listing_id == bindparam("p_listing"),
               seat_claims.c.marketplace_id == bindparam("p_marketplace"),
               seat_claims.c.order_id == bindparam("p_order"))
-_OTHERS_CLAIMS = select(seat_claims.c.row, seat_claims.c.seat).where(
+_OTHERS_CLAIMS = Prepared(select(seat_claims.c.row, seat_claims.c.seat).where(
     seat_claims.c.listing_id == bindparam("p_listing"),
     or_(seat_claims.c.kind == ClaimKind.SOLD, seat_claims.c.expires_at > bindparam("now")),
     ~and_(seat_claims.c.marketplace_id == bindparam("p_marketplace"),
           seat_claims.c.order_id == bindparam("p_order")),
-)
-_SELL = update(seat_claims).where(_ORDER).values(kind=ClaimKind.SOLD, expires_at=None)
-_RELEASE = delete(seat_claims).where(_ORDER)
-_PURGE = delete(seat_claims).where(seat_claims.c.expires_at <= bindparam("now"),
-                                   seat_claims.c.kind == ClaimKind.HELD)
+))
+_SELL = Prepared(update(seat_claims).where(_ORDER).values(kind=ClaimKind.SOLD, expires_at=None))
+_RELEASE = Prepared(delete(seat_claims).where(_ORDER))
+_PURGE = Prepared(delete(seat_claims).where(seat_claims.c.expires_at <= bindparam("now"),
+                                            seat_claims.c.kind == ClaimKind.HELD))
+_CLAIM = Prepared(seat_claims.insert())
 
 
 def _order_key(listing_id: str, marketplace_id: int, order_id: str) -> dict[str, Any]:
@@ -102,8 +105,8 @@ def claims_of_others(
     conn: Connection, now: datetime, listing_id: str, marketplace_id: int, order_id: str
 ) -> set[tuple[str, str]]:
     """Places of ``listing_id`` actively claimed by any other order."""
-    rows = conn.execute(_OTHERS_CLAIMS, {**_order_key(listing_id, marketplace_id, order_id),
-                                         "now": now}).all()
+    rows = _OTHERS_CLAIMS.all(conn, {**_order_key(listing_id, marketplace_id, order_id),
+                                     "now": now})
     return {(row.row, row.seat) for row in rows}
 
 
@@ -156,19 +159,19 @@ def claim(
     rows = [{"listing_id": listing_id, "row": p.row, "seat": p.place,
              "marketplace_id": marketplace_id, "order_id": order_id,
              "kind": kind, "expires_at": expires_at} for p in places]
-    conn.execute(seat_claims.insert(), rows)
+    _CLAIM.run(conn, rows)
 
 
 def sell(conn: Connection, listing_id: str, marketplace_id: int, order_id: str) -> None:
     """Turn this order's held claims into sold ones."""
-    conn.execute(_SELL, _order_key(listing_id, marketplace_id, order_id))
+    _SELL.run(conn, _order_key(listing_id, marketplace_id, order_id))
 
 
 def release(conn: Connection, listing_id: str, marketplace_id: int, order_id: str) -> None:
     """Drop every claim of this order on this listing."""
-    conn.execute(_RELEASE, _order_key(listing_id, marketplace_id, order_id))
+    _RELEASE.run(conn, _order_key(listing_id, marketplace_id, order_id))
 
 
 def purge_expired(conn: Connection, now: datetime) -> None:
     """Delete held claims whose time is up, so their places can be claimed again."""
-    conn.execute(_PURGE, {"now": now})
+    _PURGE.run(conn, {"now": now})
