@@ -20,6 +20,8 @@ from tests.served import served
 SECRET = "mp-secret"
 HOOK_SECRET = "hook-secret"
 A1 = [{"row": "A", "seat": "1"}]
+#: A guard against a hang, not a timing assertion: each awaited event comes in milliseconds.
+HANG_GUARD_SECONDS = 30.0
 
 
 @dataclass

@@ -330,6 +330,21 @@ def may_still_call(conn: Connection, now: datetime, wanted: queue.LogFilter) -> 
     ).first() is not None
 
 
+def awaited(conn: Connection, now: datetime, wanted: queue.LogFilter
+            ) -> tuple[list[dict[str, Any]], bool]:
+    """(matching SUCCEEDED deliveries, whether a matching call may still be made): what
+    a wait decides on, read in one transaction.
+
+    Whether a call may still come is read first: a delivery that moves from
+    in flight to SUCCEEDED meanwhile is then found by the second read (also on
+    PostgreSQL, where each statement reads the latest commits). Read the other
+    way round, or in two transactions, it could be seen by neither, and a wait
+    would answer 408 for a delivery that succeeded.
+    """
+    possible = may_still_call(conn, now, wanted)
+    return queue.list_deliveries(conn, wanted, succeeded_only=True), possible
+
+
 def record_attempt(conn: Connection, now: datetime, claim: queue.Claim, attempt: queue.Attempt,
                    settings: CallbackSettings) -> queue.Finished:
     """Record one attempt; a downloaded airbill ships the sale."""

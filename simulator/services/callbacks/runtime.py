@@ -144,12 +144,11 @@ class Deliveries:
         deadline = loop.time() + max(0.0, timeout)
         while True:
             with self.board.watch(BOARD_KEY) as watch:
-                found = self.simulator.query(queue.list_deliveries, wanted,
-                                             succeeded_only=True)
+                found, possible = self.simulator.run(postsale.awaited, wanted)
                 remaining = deadline - loop.time()
                 if found:
                     return found
-                if not self.simulator.run(postsale.may_still_call, wanted):
+                if not possible:
                     raise WaitTimedOut("No matching delivery succeeded, and none is being "
                                        "sent or scheduled for this order")
                 if remaining <= 0 or not await watch.wait(remaining):
