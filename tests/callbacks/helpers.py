@@ -49,6 +49,14 @@ class Env:
         found: list[dict[str, Any]] = response.json()["deliveries"]
         return found
 
+    def settle(self, **query: Any) -> list[dict[str, Any]]:
+        """Matching deliveries once none is being sent or due at the simulated now."""
+        response = self.client.get("/_sim/deliveries/wait", params={
+            "timeout": HANG_GUARD_SECONDS, "settled": "true", **query})
+        assert response.status_code == 200, response.text
+        found: list[dict[str, Any]] = response.json()["deliveries"]
+        return found
+
     def log(self, **query: Any) -> list[dict[str, Any]]:
         response = self.client.get("/_sim/deliveries", params=query)
         assert response.status_code == 200, response.text

@@ -83,10 +83,10 @@ def test_bad_receivers_are_retried_or_failed_never_a_crash() -> None:
     with environment(httpx.MockTransport(script), max_response_bytes=1024 * 1024,
                      confirm_seconds=1e7) as env:
         env.invoice("o1")
+        env.settle(kind="sale_notification")
         for _ in range(6):
             env.advance(600)
-            env.client.get("/_sim/deliveries/wait", params={"timeout": 1,
-                                                            "kind": "sale_notification"})
+            env.settle(kind="sale_notification")
         [done] = env.log(kind="sale_notification")
         errors = [a["error"] or a["status"] for a in done["attempts"]]
         assert done["status"] == "SUCCEEDED", errors
@@ -97,11 +97,7 @@ def test_bad_receivers_are_retried_or_failed_never_a_crash() -> None:
     script = Script(redirect)
     with environment(httpx.MockTransport(script), confirm_seconds=1e7) as env:
         env.invoice("o2")
-        for _ in range(3):
-            env.client.get("/_sim/deliveries/wait", params={"timeout": 0.5, "kind": "x"})
-            if env.log(kind="sale_notification")[0]["status"] == "FAILED":
-                break
-        [failed] = env.log(kind="sale_notification")
+        [failed] = env.settle(kind="sale_notification")
         assert failed["status"] == "FAILED" and len(failed["attempts"]) == 1
         assert "refused" in failed["attempts"][0]["error"]
 
@@ -110,9 +106,10 @@ def test_gives_up_after_max_attempts() -> None:
     script = Script(*([500] * 10))
     with environment(httpx.MockTransport(script), max_attempts=3, confirm_seconds=1e7) as env:
         env.invoice("o1")
+        env.settle(kind="sale_notification")
         for _ in range(6):
             env.advance(600)
-            env.client.get("/_sim/deliveries/wait", params={"timeout": 0.5, "kind": "x"})
+            env.settle(kind="sale_notification")
         [failed] = env.log(kind="sale_notification")
         assert failed["status"] == "FAILED" and len(failed["attempts"]) == 3
 

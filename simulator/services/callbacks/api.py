@@ -58,12 +58,13 @@ async def list_deliveries_log(kind: str | None = None, marketplace: str | None =
 
 async def wait_delivery(kind: str | None = None, marketplace: str | None = None,
                         order_id: str | None = None, user_id: int | None = None,
-                        timeout: float | None = None) -> Result:
+                        timeout: float | None = None, settled: bool = False) -> Result:
     seconds = sim().config.long_poll_seconds if timeout is None else timeout
     if not 0 <= seconds <= MAX_WAIT_SECONDS:
         raise BadRequest(f"timeout must be between 0 and {MAX_WAIT_SECONDS:g} seconds")
     wanted = _filter(kind, marketplace, order_id, None, user_id)
-    found = await Deliveries.of(sim()).wait(wanted, seconds)
+    engine = Deliveries.of(sim())
+    found = await (engine.settle(wanted, seconds) if settled else engine.wait(wanted, seconds))
     return {"deliveries": found}, 200
 
 

@@ -348,10 +348,23 @@ def in_flight(conn: Connection, now: datetime, wanted: LogFilter) -> bool:
     counts only when the filter names the order (waiting for a future instant
     of an order is deliberate, waiting on anything at all is not).
     """
-    active: list[ColumnElement[bool]] = [
-              D.c.status.in_((DeliveryStatus.DUE, DeliveryStatus.SENDING)),
-              (D.c.status == DeliveryStatus.PENDING) & (D.c.next_attempt_at <= naive(now))]
+    active = _busy_now(now)
     if wanted.order_id is not None:
         active.append(D.c.status == DeliveryStatus.PENDING)
     query = select(D.c.id).where(or_(*active), *wanted.conditions()).limit(1)
     return conn.execute(query).first() is not None
+
+
+def busy_now(conn: Connection, now: datetime, wanted: LogFilter) -> bool:
+    """Whether a delivery matching ``wanted`` is being sent or due at ``now``.
+
+    False means the engine has settled for these deliveries at this instant:
+    each has succeeded, failed for good, or waits for a later retry.
+    """
+    query = select(D.c.id).where(or_(*_busy_now(now)), *wanted.conditions()).limit(1)
+    return conn.execute(query).first() is not None
+
+
+def _busy_now(now: datetime) -> list[ColumnElement[bool]]:
+    return [D.c.status.in_((DeliveryStatus.DUE, DeliveryStatus.SENDING)),
+            (D.c.status == DeliveryStatus.PENDING) & (D.c.next_attempt_at <= naive(now))]

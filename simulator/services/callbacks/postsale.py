@@ -345,6 +345,17 @@ def awaited(conn: Connection, now: datetime, wanted: queue.LogFilter
     return queue.list_deliveries(conn, wanted, succeeded_only=True), possible
 
 
+def settled(conn: Connection, now: datetime, wanted: queue.LogFilter
+            ) -> list[dict[str, Any]] | None:
+    """Every matching delivery once none is being sent or due at ``now``; else None.
+
+    One transaction, the busy check first, as in :func:`awaited`.
+    """
+    if queue.busy_now(conn, now, wanted):
+        return None
+    return queue.list_deliveries(conn, wanted, limit=1000)
+
+
 def record_attempt(conn: Connection, now: datetime, claim: queue.Claim, attempt: queue.Attempt,
                    settings: CallbackSettings) -> queue.Finished:
     """Record one attempt; a downloaded airbill ships the sale."""

@@ -154,6 +154,25 @@ class Deliveries:
                 if remaining <= 0 or not await watch.wait(remaining):
                     raise WaitTimedOut(f"No matching delivery succeeded within {timeout:g} s")
 
+    async def settle(self, wanted: queue.LogFilter, timeout: float) -> list[dict[str, Any]]:
+        """Every matching delivery, as soon as none is being sent or due at the simulated now.
+
+        A test that advanced the clock past a failing receiver's retry waits
+        here for that attempt to be made and recorded, instead of sleeping.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + max(0.0, timeout)
+        self.ring()
+        while True:
+            with self.board.watch(BOARD_KEY) as watch:
+                found = self.simulator.run(postsale.settled, wanted)
+                if found is not None:
+                    return found
+                remaining = deadline - loop.time()
+                if remaining <= 0 or not await watch.wait(remaining):
+                    raise WaitTimedOut(
+                        f"Matching deliveries were still being sent after {timeout:g} s")
+
     @staticmethod
     def of(simulator: Simulator) -> Deliveries:
         found: Deliveries = simulator.runtime("callbacks")
