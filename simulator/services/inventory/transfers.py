@@ -25,6 +25,7 @@ from simulator.services.inventory.mapping import (
 )
 from simulator.services.inventory.states import REQUEST, STATUS_CODES, TRANSFER, Status
 from simulator.services.inventory.steps import apply_due, durations_for
+from simulator.services.inventory.substrings import Substrings
 from simulator.services.inventory.tables import (
     inventory_tickets,
     inventory_transfers,
@@ -162,7 +163,20 @@ class TransferFilter:
             section=query.get("section"), row=query.get("row"), seat=query.get("seat"),
         )
 
-    def conditions(self, user_id: int) -> list[ColumnElement[bool]]:
+    @property
+    def on_transfers(self) -> bool:
+        """Whether a filter on the transfers themselves (id, order, invoice, start time,
+        account) is given."""
+        return any(value is not None for value in (
+            self.id, self.order_id, self.invoice_id, self.date_time_from, self.date_time_to,
+            self.account_ids))
+
+    def conditions(self, user_id: int, counting: bool = False) -> list[ColumnElement[bool]]:
+        """The filters; the ticket filters as a per-transfer ``EXISTS``, which a page
+        (in id order, stopping when full) tests on few transfers. A ``count`` with no
+        filter on the transfers themselves instead reads the transferred tickets once
+        (``counting``): one pass over ``transfer_tickets`` rather than a lookup chain
+        per transfer."""
         found: list[ColumnElement[bool]] = [X.c.user_id == user_id]
         for column, value in (("id", self.id), ("order_id", self.order_id),
                               ("invoice_id", self.invoice_id)):
@@ -176,9 +190,15 @@ class TransferFilter:
             found.append(X.c.id.in_(select(R.c.transfer_id).where(
                 R.c.account_id.in_(self.account_ids))))
         on_tickets = ticket_conditions(
-            T, date_from=self.event_date_from, date_to=self.event_date_to, venue=self.venue,
-            event=self.event, section=self.section, row=self.row, seat=self.seat)
-        if on_tickets:
+            T, date_from=self.event_date_from, date_to=self.event_date_to,
+            substrings=Substrings(venue=self.venue, event=self.event), section=self.section,
+            row=self.row, seat=self.seat)
+        if on_tickets and counting and not self.on_transfers:
+            found.append(X.c.id.in_(
+                select(R.c.transfer_id).select_from(TT)
+                .join(T, T.c.id == TT.c.ticket_id).join(R, R.c.id == TT.c.request_id)
+                .where(*on_tickets)))
+        elif on_tickets:
             found.append(exists().where(R.c.transfer_id == X.c.id,
                                         TT.c.request_id == R.c.id, T.c.id == TT.c.ticket_id,
                                         *on_tickets))
@@ -232,5 +252,5 @@ def get_transfers(conn: Connection, now: datetime, user_id: int, wanted: Transfe
     for request in requests:
         by_transfer.setdefault(request.transfer_id, []).append(
             _request_view(request, tickets.get(request.id, [])))
-    return {"count": queries.count_of(conn, X.c.id, conditions),
+    return {"count": queries.count_of(conn, X.c.id, wanted.conditions(user_id, counting=True)),
             "transfers": [_transfer_view(row, by_transfer.get(row.id, [])) for row in rows]}
