@@ -7,11 +7,16 @@ On SQLite, triggers on ``inventory_tickets`` keep:
   ``expired`` and ``venue`` / ``event`` substrings is a sum over these few rows
   (the substring is tested on each distinct event and venue once, not on a
   million tickets);
+- ``inventory_transfer_texts``: the event and venue of every transferred ticket
+  (one row per ``transfer_tickets`` row) with its transfer, so GET /transfers
+  finds the transfers of the events and venues a substring matches by index
+  seeks instead of following each transfer to its tickets;
 - ``inventory_tickets_text``: an FTS5 index with the ``trigram`` tokenizer of the
   tickets' event and venue (external content keyed by the ticket id), which finds
   the tickets holding a substring of 3 or more characters without a scan.
 
-On PostgreSQL, ``pg_trgm`` GIN indexes on ``lower(event)`` and ``lower(venue)``
+On PostgreSQL, ``pg_trgm`` GIN indexes on ``lower(event)`` and ``lower(venue)`` (in the
+"C" collation, as :mod:`.substrings` compares them)
 (when the extension can be created) let the planner answer the same substring
 ``LIKE`` from an index. Everything here sits outside :data:`metadata` on purpose:
 wipes, snapshots and fixture loads write the tickets, and the triggers follow; none
@@ -27,6 +32,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Connection,
+    Index,
     Integer,
     MetaData,
     String,
@@ -53,6 +59,18 @@ ticket_tallies = Table(
     Column("n", Integer, nullable=False),
 )
 
+transfer_texts = Table(
+    "inventory_transfer_texts",
+    derived,
+    Column("request_id", Integer, primary_key=True),
+    Column("ticket_id", Integer, primary_key=True, index=True),
+    Column("transfer_id", Integer, nullable=False),
+    Column("user_id", Integer, nullable=False),
+    Column("event", String, nullable=False),
+    Column("venue", String, nullable=False),
+    Index("ix_inv_transfer_texts_user_text", "user_id", "event", "venue", "transfer_id"),
+)
+
 #: The FTS5 table as query code sees it: ``rowid`` is the ticket id; the column named
 #: like the table takes a ``MATCH`` over both indexed columns.
 ticket_text = table("inventory_tickets_text", column("rowid", Integer),
@@ -72,9 +90,8 @@ _TEXT_OUT = ("INSERT INTO inventory_tickets_text (inventory_tickets_text, rowid,
              "VALUES ('delete', OLD.id, OLD.event, OLD.venue);")
 
 
-def _trigger(name: str, when: str, body: str) -> str:
-    return (f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {when} ON inventory_tickets "
-            f"BEGIN {body} END")
+def _trigger(name: str, when: str, body: str, on: str = "inventory_tickets") -> str:
+    return f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {when} ON {on} BEGIN {body} END"
 
 
 TALLY_DDL = (
@@ -90,6 +107,27 @@ TEXT_DDL = (
     _trigger("inventory_tickets_text_out", "DELETE", _TEXT_OUT),
     _trigger("inventory_tickets_text_moved", "UPDATE OF id, event, venue", _TEXT_OUT + _TEXT_IN),
 )
+_TRANSFERRED_IN = (
+    "INSERT INTO inventory_transfer_texts (request_id, ticket_id, transfer_id, user_id, "
+    "event, venue) SELECT NEW.request_id, NEW.ticket_id, r.transfer_id, t.user_id, t.event, "
+    "t.venue FROM transfer_requests r, inventory_tickets t "
+    "WHERE r.id = NEW.request_id AND t.id = NEW.ticket_id;")
+_TRANSFERRED_OUT = ("DELETE FROM inventory_transfer_texts WHERE request_id = OLD.request_id "
+                    "AND ticket_id = OLD.ticket_id;")
+TRANSFERRED_DDL = (
+    _trigger("transfer_tickets_text_in", "INSERT", _TRANSFERRED_IN, on="transfer_tickets"),
+    _trigger("transfer_tickets_text_out", "DELETE", _TRANSFERRED_OUT, on="transfer_tickets"),
+    _trigger("transfer_tickets_text_moved", "UPDATE", _TRANSFERRED_OUT + _TRANSFERRED_IN,
+             on="transfer_tickets"),
+    _trigger("inventory_tickets_transferred_text_moved", "UPDATE OF user_id, event, venue",
+             "UPDATE inventory_transfer_texts SET user_id = NEW.user_id, event = NEW.event, "
+             "venue = NEW.venue WHERE ticket_id = NEW.id;"),
+)
+_TRANSFERRED_FILL = (
+    "INSERT INTO inventory_transfer_texts (request_id, ticket_id, transfer_id, user_id, "
+    "event, venue) SELECT tt.request_id, tt.ticket_id, r.transfer_id, t.user_id, t.event, "
+    "t.venue FROM transfer_tickets tt JOIN transfer_requests r ON r.id = tt.request_id "
+    "JOIN inventory_tickets t ON t.id = tt.ticket_id")
 #: What earlier versions kept (per-account counts without event and venue): dropped
 #: when an older database file is opened, so its triggers stop firing.
 _SUPERSEDED = ("DROP TRIGGER IF EXISTS inventory_tickets_counted_in",
@@ -98,7 +136,7 @@ _SUPERSEDED = ("DROP TRIGGER IF EXISTS inventory_tickets_counted_in",
                "DROP TABLE IF EXISTS inventory_ticket_counts")
 TRIGRAM_DDL = tuple(
     f"CREATE INDEX IF NOT EXISTS ix_inv_tickets_{name}_trgm ON inventory_tickets "
-    f"USING gin (lower({name}) gin_trgm_ops)" for name in ("event", "venue"))
+    f'USING gin (lower({name} COLLATE "C") gin_trgm_ops)' for name in ("event", "venue"))
 
 
 def _fts5_trigram() -> bool:
@@ -115,7 +153,8 @@ FTS5_TRIGRAM = _fts5_trigram()
 
 
 def tallies_kept(conn: Connection) -> bool:
-    """Whether this database keeps :data:`ticket_tallies` (SQLite only)."""
+    """Whether this database keeps :data:`ticket_tallies` and :data:`transfer_texts`
+    (SQLite only)."""
     return conn.dialect.name == "sqlite"
 
 
@@ -136,17 +175,24 @@ def _create_derived(_metadata: MetaData, connection: Connection, **_kw: Any) -> 
     if ticket_tallies.name not in tables:
         for statement in _SUPERSEDED:
             connection.execute(text(statement))
-        derived.create_all(connection)
-        connection.execute(text(
-            f"INSERT INTO inventory_ticket_tallies ({_KEY}, n) SELECT {_KEY}, count(*) "
-            f"FROM inventory_tickets GROUP BY {_KEY}"))
-        for statement in TALLY_DDL:
-            connection.execute(text(statement))
+        _add(connection, ticket_tallies, TALLY_DDL,
+             f"INSERT INTO inventory_ticket_tallies ({_KEY}, n) SELECT {_KEY}, count(*) "
+             f"FROM inventory_tickets GROUP BY {_KEY}")
+    if transfer_texts.name not in tables:
+        _add(connection, transfer_texts, TRANSFERRED_DDL, _TRANSFERRED_FILL)
     if text_indexed(connection) and ticket_text.name not in tables:
         for statement in TEXT_DDL:
             connection.execute(text(statement))
         connection.execute(text(
             "INSERT INTO inventory_tickets_text (inventory_tickets_text) VALUES ('rebuild')"))
+
+
+def _add(connection: Connection, kept: Table, triggers: tuple[str, ...], fill: str) -> None:
+    """Create ``kept``, fill it from the rows already there, then keep it by triggers."""
+    kept.create(connection)
+    connection.execute(text(fill))
+    for statement in triggers:
+        connection.execute(text(statement))
 
 
 def _create_trigram_indexes(connection: Connection) -> None:
@@ -162,4 +208,4 @@ def _create_trigram_indexes(connection: Connection) -> None:
 
 
 __all__ = ["FTS5_TRIGRAM", "derived", "tallies_kept", "text_indexed", "ticket_tallies",
-           "ticket_text"]
+           "ticket_text", "transfer_texts"]

@@ -1,10 +1,11 @@
 """The ``venue`` / ``event`` filters: case-insensitive substrings, and how they are found.
 
 What matches is one SQL expression on every engine and every path:
-``lower(column) LIKE '%' || lower(value) || '%'`` with ``%``, ``_`` and the escape
-character escaped (SQLAlchemy's ``icontains(autoescape=True)``), so ``%``, ``_`` and
-quotes are plain characters. SQLite folds ASCII letters only; PostgreSQL folds as
-its ``lower()`` does.
+``lower(column) LIKE '%value%'`` with the value's ASCII letters folded and ``%``,
+``_`` and the escape character escaped, so they and quotes are plain characters.
+Case folds for ASCII letters only, as SQLite's ``lower()`` does: on PostgreSQL
+``lower()`` is given the "C" collation, or it would fold by the database's locale
+and answer differently from SQLite.
 
 How the matches are found is separate. On SQLite a substring of 3 or more characters
 is first looked up in the FTS5 trigram index (:data:`.derived.ticket_text`); the
@@ -18,10 +19,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, String
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 #: The shortest substring the trigram index can find.
 INDEXED_LENGTH = 3
+ESCAPE = "/"
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+class ascii_lower(FunctionElement[str]):
+    """``lower()`` folding ASCII letters only, on every engine."""
+
+    type = String()
+    name = "ascii_lower"
+    inherit_cache = True
+
+
+@compiles(ascii_lower)
+def _lower(element: ascii_lower, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(ascii_lower, "postgresql")
+def _lower_c(element: ascii_lower, compiler: SQLCompiler, **kw: Any) -> str:
+    return f'lower(({compiler.process(element.clauses, **kw)}) COLLATE "C")'
+
+
+def contains(column: Any, value: str) -> ColumnElement[bool]:
+    """``column`` holds ``value``, ASCII letters in either case."""
+    escaped = "".join(ESCAPE + c if c in (ESCAPE, "%", "_") else c
+                      for c in value.translate(ASCII_LOWER))
+    return ascii_lower(column).like(f"%{escaped}%", escape=ESCAPE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +73,7 @@ class Substrings:
 
     def conditions(self, table: Any) -> list[ColumnElement[bool]]:
         """The filters on ``table``'s ``venue`` and ``event`` columns: what matches."""
-        return [table.c[name].icontains(value, autoescape=True)
-                for name, value in self._parts()]
+        return [contains(table.c[name], value) for name, value in self._parts()]
 
     def match_query(self) -> str | None:
         """An FTS5 query finding (a superset of) the matching tickets, or None when no
