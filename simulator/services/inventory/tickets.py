@@ -66,21 +66,28 @@ class TicketFilter:
             self.ids, self.date_from, self.date_to, self.section, self.row, self.seat,
             self.primary_id))
 
-    def match_query(self, conn: Connection) -> str | None:
+    def match_query(self, conn: Connection, user_id: int) -> str | None:
         """The FTS5 query that finds this filter's rows, or None to find them otherwise.
 
         Only when a substring is long enough and no B-tree index serves a filter
         better: ids, ``primary_id`` and a seat are a few rows; a date range plus a
-        substring is answered from the ``(user_id, local_date, event, venue)`` index.
+        substring is answered from the ``(user_id, local_date, event, venue)`` index;
+        with ``account_id`` the tallies tell which is fewer rows to read, the
+        substring's tickets (all accounts) or the accounts' tickets.
         """
-        if not (self.tallied and text_indexed(conn)):
+        match = self.substrings.match_query()
+        if match is None or not (self.tallied and text_indexed(conn)):
             return None
-        return self.substrings.match_query()
+        if self.account_ids is not None and (
+                TicketFilter(account_ids=self.account_ids).count(conn, user_id)
+                < TicketFilter(venue=self.venue, event=self.event).count(conn, user_id)):
+            return None
+        return match
 
     def select_from(self, conn: Connection, user_id: int, query: Select[Any]) -> Select[Any]:
         """``query`` restricted to the user's matching tickets, by way of the substring
         index when it helps (then rows come in ticket id order from the index)."""
-        match = self.match_query(conn)
+        match = self.match_query(conn, user_id)
         query = query.where(*self.conditions(user_id))
         if match is None:
             return query.order_by(T.c.id)
