@@ -3,6 +3,7 @@ derived data behind them (FTS5 trigram index, tallies) in step with the tickets.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -14,10 +15,13 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, delete, text
 from starlette.testclient import TestClient
 
+from simulator.app import create_app
+from simulator.core.store import Store
 from simulator.runtime import Simulator
 from simulator.services.inventory.derived import tallies_kept, text_indexed
 from simulator.services.inventory.substrings import Substrings
 from simulator.services.inventory.tables import inventory_tickets
+from tests.conftest import frozen_config
 from tests.inventory.helpers import BASE, BEARER, transfer
 
 #: Letters with and without case, LIKE's wildcards and escape, quotes, and non-ASCII
@@ -209,3 +213,38 @@ def test_transfers_filter_on_their_tickets_substrings(client: TestClient,
         tickets = [t for r in found["requests"] for t in r["tickets"]]
         assert any(all(folded(value) in folded(t[name]) for name, value in params.items()
                        if name in ("event", "venue")) for t in tickets), (params, found)
+
+
+def test_an_older_database_file_gets_the_derived_data_filled_on_opening(tmp_path: Any) -> None:
+    """A file written before the tallies, transfer texts and trigram index (it kept
+    per-account counts by triggers) is brought up to date when opened."""
+    db = str(tmp_path / "old.db")
+    create_app(frozen_config(db=db)).simulator.close()  # schema and default fixtures
+    with sqlite3.connect(db) as raw:
+        for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                                   "AND tbl_name IN ('inventory_tickets', 'transfer_tickets')"
+                                   ).fetchall():
+            raw.execute(f"DROP TRIGGER {name}")
+        raw.executescript("""
+            DROP TABLE inventory_ticket_tallies; DROP TABLE inventory_transfer_texts;
+            DROP TABLE inventory_tickets_text;
+            CREATE TABLE inventory_ticket_counts (user_id INTEGER, account_id INTEGER,
+                expired BOOLEAN, n INTEGER, PRIMARY KEY (user_id, account_id, expired));
+            CREATE TRIGGER inventory_tickets_counted_in AFTER INSERT ON inventory_tickets
+                BEGIN UPDATE inventory_ticket_counts SET n = n + 1; END;
+        """)
+    store = Store(db)
+    try:
+        with store.transaction() as conn:
+            in_step(conn)
+            assert conn.execute(text(
+                "SELECT count(*) FROM sqlite_master WHERE name IN "
+                "('inventory_ticket_counts', 'inventory_tickets_counted_in')")).scalar() == 0
+            assert conn.execute(text("SELECT count(*) FROM inventory_transfer_texts")).scalar()
+            conn.execute(inventory_tickets.insert().values(
+                id=FIRST_ID, user_id=8060, account_id=166889, primary_id="new",
+                event="Xyz Cup", venue="Hall", local_date=datetime(2027, 1, 1), section="1",
+                row="A", seat="1", transferred=False, expired=False))
+            in_step(conn)
+    finally:
+        store.close()
