@@ -232,14 +232,19 @@ def test_an_older_database_file_gets_the_derived_data_filled_on_opening(tmp_path
                 expired BOOLEAN, n INTEGER, PRIMARY KEY (user_id, account_id, expired));
             CREATE TRIGGER inventory_tickets_counted_in AFTER INSERT ON inventory_tickets
                 BEGIN UPDATE inventory_ticket_counts SET n = n + 1; END;
+            DROP INDEX ix_inv_tickets_user_account_text;
+            CREATE INDEX ix_inv_tickets_user_account
+                ON inventory_tickets (user_id, account_id, local_date);
         """)
     store = Store(db)
     try:
         with store.transaction() as conn:
             in_step(conn)
             assert conn.execute(text(
-                "SELECT count(*) FROM sqlite_master WHERE name IN "
-                "('inventory_ticket_counts', 'inventory_tickets_counted_in')")).scalar() == 0
+                "SELECT count(*) FROM sqlite_master WHERE name IN ('inventory_ticket_counts', "
+                "'inventory_tickets_counted_in', 'ix_inv_tickets_user_account')")).scalar() == 0
+            assert conn.execute(text("SELECT count(*) FROM sqlite_master WHERE name = "
+                                     "'ix_inv_tickets_user_account_text'")).scalar() == 1
             assert conn.execute(text("SELECT count(*) FROM inventory_transfer_texts")).scalar()
             conn.execute(inventory_tickets.insert().values(
                 id=FIRST_ID, user_id=8060, account_id=166889, primary_id="new",

@@ -18,7 +18,23 @@ tickets by itself (tallies, the substring index) is in :mod:`.derived`.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    event,
+    text,
+)
 
 from simulator.core.store import metadata
 from simulator.services.inventory.derived import ticket_tallies  # registers the triggers
@@ -49,14 +65,27 @@ inventory_tickets = Table(
     Column("seat", String, nullable=False),
     Column("transferred", Boolean, nullable=False, default=False),
     Column("expired", Boolean, nullable=False, default=False),
-    # event and venue ride along so a date range + substring is counted from the index
+    # event and venue ride along so a date range or an account + substring is tested in
+    # the index (only matching rows are read)
     Index("ix_inv_tickets_user_date", "user_id", "local_date", "event", "venue"),
-    Index("ix_inv_tickets_user_account", "user_id", "account_id", "local_date"),
+    Index("ix_inv_tickets_user_account_text", "user_id", "account_id", "local_date", "event",
+          "venue"),
     Index("ix_inv_tickets_user_seat", "user_id", "section", "row", "seat"),
     Index("ix_inv_tickets_account_primary", "account_id", "primary_id", unique=True),
     Index("ix_inv_tickets_user_primary", "user_id", "primary_id"),
     Index("ix_inv_tickets_user_barcode", "user_id", "barcode"),
 )
+
+
+
+@event.listens_for(metadata, "after_create")
+def _upgrade_ticket_indexes(_metadata: MetaData, connection: Connection, **_kw: Any) -> None:
+    """Give an older database file the ticket indexes added since (``create_all`` only
+    indexes the tables it creates) and drop the one they supersede."""
+    for index in inventory_tickets.indexes:
+        index.create(connection, checkfirst=True)
+    connection.execute(text("DROP INDEX IF EXISTS ix_inv_tickets_user_account"))
+
 
 account_holdings = Table(
     "account_holdings",
