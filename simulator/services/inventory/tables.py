@@ -33,6 +33,7 @@ from sqlalchemy import (
     String,
     Table,
     event,
+    inspect,
     text,
 )
 
@@ -81,10 +82,17 @@ inventory_tickets = Table(
 @event.listens_for(metadata, "after_create")
 def _upgrade_ticket_indexes(_metadata: MetaData, connection: Connection, **_kw: Any) -> None:
     """Give an older database file the ticket indexes added since (``create_all`` only
-    indexes the tables it creates) and drop the one they supersede."""
-    for index in inventory_tickets.indexes:
-        index.create(connection, checkfirst=True)
+    indexes the tables it creates) and drop the one they supersede. A SQLite file whose
+    tables were analysed is analysed again: an index without statistics misleads the
+    planner (it took a 1M-row index range over a rowid scan for a first page)."""
+    present = {index["name"] for index in inspect(connection).get_indexes(inventory_tickets.name)}
+    added = [index for index in inventory_tickets.indexes if index.name not in present]
+    for index in added:
+        index.create(connection)
     connection.execute(text("DROP INDEX IF EXISTS ix_inv_tickets_user_account"))
+    if added and connection.dialect.name == "sqlite" and inspect(connection).has_table(
+            "sqlite_stat1"):
+        connection.execute(text("ANALYZE inventory_tickets"))
 
 
 account_holdings = Table(
