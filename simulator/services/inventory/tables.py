@@ -12,7 +12,8 @@
   post-sale engine to send them to the marketplace).
 
 ``user_id`` is kept on tickets and transfers (the tenant of every query) so
-each filtered page is answered from an index.
+each filtered page is answered from an index; what the database derives from the
+tickets by itself (tallies, the substring index) is in :mod:`.derived`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from sqlalchemy import (
 )
 
 from simulator.core.store import metadata
+from simulator.services.inventory.derived import ticket_tallies  # registers the triggers
 
 primary_accounts = Table(
     "primary_accounts",
@@ -64,63 +66,33 @@ inventory_tickets = Table(
     Column("seat", String, nullable=False),
     Column("transferred", Boolean, nullable=False, default=False),
     Column("expired", Boolean, nullable=False, default=False),
-    # event and venue ride along so a date range + substring is counted from the index
+    # event and venue ride along so a date range or an account + substring is tested in
+    # the index (only matching rows are read)
     Index("ix_inv_tickets_user_date", "user_id", "local_date", "event", "venue"),
-    Index("ix_inv_tickets_user_account", "user_id", "account_id", "local_date"),
+    Index("ix_inv_tickets_user_account_text", "user_id", "account_id", "local_date", "event",
+          "venue"),
     Index("ix_inv_tickets_user_seat", "user_id", "section", "row", "seat"),
     Index("ix_inv_tickets_account_primary", "account_id", "primary_id", unique=True),
     Index("ix_inv_tickets_user_primary", "user_id", "primary_id"),
     Index("ix_inv_tickets_user_barcode", "user_id", "barcode"),
 )
 
-#: Derived data the database keeps itself (SQLite triggers below): how many tickets
-#: each account of each user holds, by ``expired``. GET /tickets reads its ``count``
-#: here when it filters on nothing else, instead of counting up to a million rows.
-#: Outside :data:`metadata` on purpose: wipes, snapshots and fixture loads write the
-#: tickets, and the triggers follow; the table is never exported or imported.
-derived = MetaData()
-ticket_counts = Table(
-    "inventory_ticket_counts",
-    derived,
-    Column("user_id", Integer, primary_key=True),
-    Column("account_id", Integer, primary_key=True),
-    Column("expired", Boolean, primary_key=True),
-    Column("n", Integer, nullable=False),
-)
-
-_COUNT_UP = ("INSERT INTO inventory_ticket_counts (user_id, account_id, expired, n) "
-             "VALUES (NEW.user_id, NEW.account_id, NEW.expired, 1) "
-             "ON CONFLICT (user_id, account_id, expired) DO UPDATE SET n = n + 1;")
-_COUNT_DOWN = ("UPDATE inventory_ticket_counts SET n = n - 1 WHERE user_id = OLD.user_id "
-               "AND account_id = OLD.account_id AND expired = OLD.expired;")
-COUNT_TRIGGERS = (
-    f"CREATE TRIGGER IF NOT EXISTS inventory_tickets_counted_in AFTER INSERT ON "
-    f"inventory_tickets BEGIN {_COUNT_UP} END",
-    f"CREATE TRIGGER IF NOT EXISTS inventory_tickets_counted_out AFTER DELETE ON "
-    f"inventory_tickets BEGIN {_COUNT_DOWN} END",
-    f"CREATE TRIGGER IF NOT EXISTS inventory_tickets_counted_moved AFTER UPDATE OF "
-    f"user_id, account_id, expired ON inventory_tickets BEGIN {_COUNT_DOWN} {_COUNT_UP} END",
-)
 
 
 @event.listens_for(metadata, "after_create")
-def _create_counts(_metadata: MetaData, connection: Connection, **_kw: Any) -> None:
-    """Keep per-account counts on SQLite: created with the schema, or added to an older
-    database file and filled from its tickets once."""
-    if not counts_kept(connection) or inspect(connection).has_table(ticket_counts.name):
-        return
-    derived.create_all(connection)
-    connection.execute(text(
-        "INSERT INTO inventory_ticket_counts (user_id, account_id, expired, n) "
-        "SELECT user_id, account_id, expired, count(*) FROM inventory_tickets "
-        "GROUP BY user_id, account_id, expired"))
-    for statement in COUNT_TRIGGERS:
-        connection.execute(text(statement))
-
-
-def counts_kept(conn: Connection) -> bool:
-    """Whether this database keeps :data:`ticket_counts` (SQLite only)."""
-    return conn.dialect.name == "sqlite"
+def _upgrade_ticket_indexes(_metadata: MetaData, connection: Connection, **_kw: Any) -> None:
+    """Give an older database file the ticket indexes added since (``create_all`` only
+    indexes the tables it creates) and drop the one they supersede. A SQLite file whose
+    tables were analysed is analysed again: an index without statistics misleads the
+    planner (it took a 1M-row index range over a rowid scan for a first page)."""
+    present = {index["name"] for index in inspect(connection).get_indexes(inventory_tickets.name)}
+    added = [index for index in inventory_tickets.indexes if index.name not in present]
+    for index in added:
+        index.create(connection)
+    connection.execute(text("DROP INDEX IF EXISTS ix_inv_tickets_user_account"))
+    if added and connection.dialect.name == "sqlite" and inspect(connection).has_table(
+            "sqlite_stat1"):
+        connection.execute(text("ANALYZE inventory_tickets"))
 
 
 account_holdings = Table(
@@ -211,6 +183,6 @@ proof_uploads = Table(
 
 __all__ = [
     "account_holdings", "crawl_jobs", "inventory_tickets", "inventory_transfers",
-    "primary_accounts", "proof_uploads", "ticket_counts", "transfer_requests",
+    "primary_accounts", "proof_uploads", "ticket_tallies", "transfer_requests",
     "transfer_tickets",
 ]

@@ -10,16 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, select
+from sqlalchemy import ColumnElement, Connection, Select, func, select
 
 from simulator.services.inventory import queries
+from simulator.services.inventory.derived import tallies_kept, text_indexed, ticket_text
 from simulator.services.inventory.steps import apply_due
-from simulator.services.inventory.tables import (
-    counts_kept,
-    inventory_tickets,
-    primary_accounts,
-    ticket_counts,
-)
+from simulator.services.inventory.substrings import Substrings
+from simulator.services.inventory.tables import inventory_tickets, primary_accounts, ticket_tallies
 
 T = inventory_tickets
 
@@ -58,22 +55,59 @@ class TicketFilter:
         )
 
     @property
-    def by_account_only(self) -> bool:
-        """Whether only ``account_id`` and ``expired`` filter (the kept counts answer)."""
+    def substrings(self) -> Substrings:
+        return Substrings(venue=self.venue, event=self.event)
+
+    @property
+    def tallied(self) -> bool:
+        """Whether only accounts, ``expired`` and substrings filter (the kept tallies
+        answer the count)."""
         return all(value is None for value in (
-            self.ids, self.date_from, self.date_to, self.venue, self.event, self.section,
-            self.row, self.seat, self.primary_id))
+            self.ids, self.date_from, self.date_to, self.section, self.row, self.seat,
+            self.primary_id))
+
+    def match_query(self, conn: Connection, user_id: int) -> str | None:
+        """The FTS5 query that finds this filter's rows, or None to find them otherwise.
+
+        Only when a substring is long enough and no B-tree index serves a filter
+        better: ids, ``primary_id`` and a seat are a few rows; a date range plus a
+        substring is answered from the ``(user_id, local_date, event, venue)`` index;
+        with ``account_id`` the tallies tell which is fewer rows to read, the
+        substring's tickets (all accounts) or the accounts' tickets.
+        """
+        match = self.substrings.match_query()
+        if match is None or not (self.tallied and text_indexed(conn)):
+            return None
+        if self.account_ids is not None and (
+                TicketFilter(account_ids=self.account_ids).count(conn, user_id)
+                < TicketFilter(venue=self.venue, event=self.event).count(conn, user_id)):
+            return None
+        return match
+
+    def select_from(self, conn: Connection, user_id: int, query: Select[Any]) -> Select[Any]:
+        """``query`` restricted to the user's matching tickets, by way of the substring
+        index when it helps (then rows come in ticket id order from the index)."""
+        match = self.match_query(conn, user_id)
+        query = query.where(*self.conditions(user_id))
+        if match is None:
+            return query.order_by(T.c.id)
+        return (query.join(ticket_text, ticket_text.c.rowid == T.c.id)
+                .where(ticket_text.c.inventory_tickets_text.match(match))
+                .order_by(ticket_text.c.rowid))
 
     def count(self, conn: Connection, user_id: int) -> int:
         """How many of the user's tickets match (the documented ``count``).
 
-        Filters on accounts and ``expired`` alone are summed from the per-account
-        counts the database keeps; anything else counts the matching rows.
+        Filters on accounts, ``expired`` and substrings alone are summed from the
+        tallies the database keeps (each distinct event and venue tested once);
+        anything else counts the matching rows.
         """
-        if not (self.by_account_only and counts_kept(conn)):
-            return queries.count_of(conn, T.c.id, self.conditions(user_id))
-        C = ticket_counts
-        kept: list[ColumnElement[bool]] = [C.c.user_id == user_id]
+        if not (self.tallied and tallies_kept(conn)):
+            counted = self.select_from(conn, user_id, select(func.count(T.c.id)))
+            return int(conn.execute(counted.order_by(None)).scalar() or 0)
+        C = ticket_tallies
+        kept: list[ColumnElement[bool]] = [C.c.user_id == user_id,
+                                           *self.substrings.conditions(C)]
         if self.account_ids is not None:
             kept.append(C.c.account_id.in_(self.account_ids))
         if self.expired is not None:
@@ -88,7 +122,7 @@ class TicketFilter:
         if self.account_ids is not None:
             found.append(T.c.account_id.in_(self.account_ids))
         found += ticket_conditions(T, date_from=self.date_from, date_to=self.date_to,
-                                   venue=self.venue, event=self.event, section=self.section,
+                                   substrings=self.substrings, section=self.section,
                                    row=self.row, seat=self.seat)
         if self.primary_id is not None:
             found.append(T.c.primary_id == self.primary_id)
@@ -98,18 +132,15 @@ class TicketFilter:
 
 
 def ticket_conditions(table: Any, *, date_from: datetime | None, date_to: datetime | None,
-                      venue: str | None, event: str | None, section: str | None,
-                      row: str | None, seat: str | None) -> list[ColumnElement[bool]]:
+                      substrings: Substrings, section: str | None, row: str | None,
+                      seat: str | None) -> list[ColumnElement[bool]]:
     """The ticket filters both queries share: date range, substrings, exact seat."""
     found: list[ColumnElement[bool]] = []
     if date_from is not None:
         found.append(table.c.local_date >= date_from)
     if date_to is not None:
         found.append(table.c.local_date < date_to)
-    if venue is not None:
-        found.append(table.c.venue.icontains(venue, autoescape=True))
-    if event is not None:
-        found.append(table.c.event.icontains(event, autoescape=True))
+    found += substrings.conditions(table)
     for column, value in (("section", section), ("row", row), ("seat", seat)):
         if value is not None:
             found.append(table.c[column] == value)
@@ -137,7 +168,6 @@ def get_tickets(conn: Connection, now: datetime, user_id: int, wanted: TicketFil
                 page: queries.Page) -> dict[str, Any]:
     """``count`` of the user's matching tickets and one page of them, by id."""
     apply_due(conn, now)
-    conditions = wanted.conditions(user_id)
-    rows = conn.execute(page.apply(TICKET_ROWS.where(*conditions).order_by(T.c.id))).all()
+    rows = conn.execute(page.apply(wanted.select_from(conn, user_id, TICKET_ROWS))).all()
     return {"count": wanted.count(conn, user_id),
             "tickets": [listed_view(row) for row in rows]}

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, exists, select
+from sqlalchemy import ColumnElement, Connection, and_, distinct, exists, func, select, tuple_
 
 from simulator.core.errors import NotFound
 from simulator.core.ids import new_hex
 from simulator.services.inventory import queries
+from simulator.services.inventory.derived import tallies_kept, ticket_tallies, transfer_texts
 from simulator.services.inventory.mapping import (
     TicketMissing,
     TicketRequest,
@@ -25,6 +26,7 @@ from simulator.services.inventory.mapping import (
 )
 from simulator.services.inventory.states import REQUEST, STATUS_CODES, TRANSFER, Status
 from simulator.services.inventory.steps import apply_due, durations_for
+from simulator.services.inventory.substrings import Substrings
 from simulator.services.inventory.tables import (
     inventory_tickets,
     inventory_transfers,
@@ -34,6 +36,7 @@ from simulator.services.inventory.tables import (
 from simulator.services.inventory.tickets import ticket_conditions, ticket_view
 
 X = inventory_transfers
+W = transfer_texts
 R = transfer_requests
 T = inventory_tickets
 TT = transfer_tickets
@@ -162,7 +165,40 @@ class TransferFilter:
             section=query.get("section"), row=query.get("row"), seat=query.get("seat"),
         )
 
-    def conditions(self, user_id: int) -> list[ColumnElement[bool]]:
+    @property
+    def on_transfers(self) -> bool:
+        """Whether a filter on the transfers themselves (id, order, invoice, start time,
+        account) is given."""
+        return any(value is not None for value in (
+            self.id, self.order_id, self.invoice_id, self.date_time_from, self.date_time_to,
+            self.account_ids))
+
+    @property
+    def substrings(self) -> Substrings:
+        return Substrings(venue=self.venue, event=self.event)
+
+    @property
+    def tickets_by_text_only(self) -> bool:
+        """Whether ``venue`` / ``event`` are the only filters on the tickets."""
+        return self.substrings.given and all(value is None for value in (
+            self.event_date_from, self.event_date_to, self.section, self.row, self.seat))
+
+    def _texts_matching(self, user_id: int) -> ColumnElement[bool]:
+        """The user's transferred tickets whose event and venue the substrings match:
+        each distinct pair is tested once (in the tallies), then found by index.
+        A transfer's tickets are its user's (mapping looks them up by user)."""
+        C = ticket_tallies
+        pairs = select(C.c.event, C.c.venue).where(C.c.user_id == user_id,
+                                                   *self.substrings.conditions(C))
+        return and_(W.c.user_id == user_id, tuple_(W.c.event, W.c.venue).in_(pairs))
+
+    def conditions(self, conn: Connection, user_id: int,
+                   counting: bool = False) -> list[ColumnElement[bool]]:
+        """The filters. Substrings alone go through the kept transfer texts (SQLite);
+        otherwise the ticket filters are a per-transfer ``EXISTS``, which a page (in id
+        order, stopping when full) tests on few transfers, except that a ``count`` with
+        no filter on the transfers themselves (``counting``) reads the transferred
+        tickets once rather than following each transfer to its tickets."""
         found: list[ColumnElement[bool]] = [X.c.user_id == user_id]
         for column, value in (("id", self.id), ("order_id", self.order_id),
                               ("invoice_id", self.invoice_id)):
@@ -176,13 +212,27 @@ class TransferFilter:
             found.append(X.c.id.in_(select(R.c.transfer_id).where(
                 R.c.account_id.in_(self.account_ids))))
         on_tickets = ticket_conditions(
-            T, date_from=self.event_date_from, date_to=self.event_date_to, venue=self.venue,
-            event=self.event, section=self.section, row=self.row, seat=self.seat)
-        if on_tickets:
+            T, date_from=self.event_date_from, date_to=self.event_date_to,
+            substrings=self.substrings, section=self.section, row=self.row, seat=self.seat)
+        if self.tickets_by_text_only and tallies_kept(conn):
+            found.append(X.c.id.in_(select(W.c.transfer_id).where(self._texts_matching(user_id))))
+        elif on_tickets and counting and not self.on_transfers:
+            found.append(X.c.id.in_(
+                select(R.c.transfer_id).select_from(TT)
+                .join(T, T.c.id == TT.c.ticket_id).join(R, R.c.id == TT.c.request_id)
+                .where(*on_tickets)))
+        elif on_tickets:
             found.append(exists().where(R.c.transfer_id == X.c.id,
                                         TT.c.request_id == R.c.id, T.c.id == TT.c.ticket_id,
                                         *on_tickets))
         return found
+
+    def count(self, conn: Connection, user_id: int) -> int:
+        """How many of the user's transfers match (the documented ``count``)."""
+        if self.tickets_by_text_only and not self.on_transfers and tallies_kept(conn):
+            return int(conn.execute(select(func.count(distinct(W.c.transfer_id)))
+                                    .where(self._texts_matching(user_id))).scalar() or 0)
+        return queries.count_of(conn, X.c.id, self.conditions(conn, user_id, counting=True))
 
 
 def _status(value: str) -> dict[str, Any]:
@@ -217,7 +267,7 @@ def get_transfers(conn: Connection, now: datetime, user_id: int, wanted: Transfe
                   page: queries.Page) -> dict[str, Any]:
     """``count`` of the user's matching transfers and one page of them, with requests."""
     apply_due(conn, now)
-    conditions = wanted.conditions(user_id)
+    conditions = wanted.conditions(conn, user_id)
     rows = conn.execute(page.apply(select(X).where(*conditions).order_by(X.c.id))).all()
     ids = [row.id for row in rows]
     requests = conn.execute(select(R).where(R.c.transfer_id.in_(ids))
@@ -232,5 +282,5 @@ def get_transfers(conn: Connection, now: datetime, user_id: int, wanted: Transfe
     for request in requests:
         by_transfer.setdefault(request.transfer_id, []).append(
             _request_view(request, tickets.get(request.id, [])))
-    return {"count": queries.count_of(conn, X.c.id, conditions),
+    return {"count": wanted.count(conn, user_id),
             "transfers": [_transfer_view(row, by_transfer.get(row.id, [])) for row in rows]}
