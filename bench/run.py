@@ -165,7 +165,7 @@ def main() -> None:
                 db = tmp / f"bench-{next(counter)}.sqlite3"  # fresh seats every round
                 with running(ticketsim_command(port, db, fixtures, extra), port, work.ready,
                              work.ready_headers, source=source) as server:
-                    return wrk(port, work.file, args.seconds, args.connections, server.pid)
+                    return wrk(port, work.file, args.seconds, args.connections, server=server.pid)
             return run
 
         def prism_mock(work: Workload) -> Callable[[], Figures]:
@@ -174,7 +174,7 @@ def main() -> None:
                 port = free_port()
                 with running(prism_command(prism, port, work.spec), port, work.ready,
                              work.ready_headers, any_status=True) as server:
-                    return wrk(port, work.file, args.seconds, args.connections, server.pid)
+                    return wrk(port, work.file, args.seconds, args.connections, server=server.pid)
             return run
 
         print(f"{len(holds)} distinct seats; {args.connections} connections, "
