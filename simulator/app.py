@@ -23,6 +23,7 @@ from simulator.core.http.context import SimulatorContext
 from simulator.core.http.errors import AllowIndex, handlers
 from simulator.core.http.handlers import SECURITY_MAP
 from simulator.core.http.handlers import install as decorate_handlers_once
+from simulator.core.http.parking import Parked
 from simulator.core.http.paths import TrailingSlash
 from simulator.core.http.requestlog import RequestLog, RequestRecorder
 from simulator.core.http.specfast import install as skip_revalidation
@@ -79,6 +80,8 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
                        served_roots=frozenset(served_roots))
     app.add_middleware(SimulatorContext, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        simulator=simulator)
+    # Innermost of ours: a waiting long-poll is parked here, outside Connexion's stack.
+    app.add_middleware(Parked, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.simulator = simulator  # type: ignore[attr-defined]
     return app
 

@@ -386,7 +386,8 @@ class FaultTransport(httpx.BaseTransport):
         return response
 
     def close(self) -> None:
+        """Close the inner transport (a client closes it after each fetch), if one was made."""
         with self._lock:
-            inner, self._inner = self._inner, None
+            inner = self._inner
         if inner is not None:
             inner.close()
