@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from simulator.core.peers import Peers
 
@@ -69,7 +69,7 @@ class Parking:
     waiter from the board once the wait outside is over.
     """
 
-    task: asyncio.Task[object] | None
+    task: asyncio.Task[Any] | None
     deadline: float | None = None
     event: asyncio.Event | None = None
     release: Callable[[], None] | None = None
