@@ -41,6 +41,7 @@ bench: install
 	$(BIN)/python bench/startup_bench.py
 	$(BIN)/python bench/pdf_bench.py
 	$(BIN)/python bench/longpoll_bench.py
+	$(BIN)/python bench/longpoll_memory.py
 	$(BIN)/python bench/memory_bench.py --requests $(MEMORY_REQUESTS)
 	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
 	scripts/with-postgres $(BIN)/python bench/scale_bench.py

@@ -23,8 +23,10 @@ from simulator.core.http.context import SimulatorContext
 from simulator.core.http.errors import AllowIndex, handlers
 from simulator.core.http.handlers import SECURITY_MAP
 from simulator.core.http.handlers import install as decorate_handlers_once
+from simulator.core.http.parking import Parked
 from simulator.core.http.paths import TrailingSlash
 from simulator.core.http.requestlog import RequestLog, RequestRecorder
+from simulator.core.http.specfast import install as skip_revalidation
 from simulator.core.http.steering import add_steering
 from simulator.core.http.validation import VALIDATORS
 from simulator.core.specs import load_spec
@@ -39,6 +41,7 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     app = AsyncApp(__name__, lifespan=_ticker(simulator), validator_map=VALIDATORS,
                    security_map=SECURITY_MAP)
     decorate_handlers_once(app)
+    skip_revalidation()  # load_spec has validated each spec once
     # Outermost first: the state page at / and the request log (which so sees the
     # faults and Prefer answers of the steering layer), then steering (control
     # token, journal, faults, Prefer), then request-body and path normalisation.
@@ -77,6 +80,8 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
                        served_roots=frozenset(served_roots))
     app.add_middleware(SimulatorContext, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        simulator=simulator)
+    # Innermost of ours: a waiting long-poll is parked here, outside Connexion's stack.
+    app.add_middleware(Parked, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.simulator = simulator  # type: ignore[attr-defined]
     return app
 

@@ -151,3 +151,43 @@ def test_a_job_interrupted_by_a_restart_ends_failed(tmp_path: Path) -> None:
                         "error": INTERRUPTED}
     PdfJobs.of(first.simulator).pool.resume()  # the old worker finds its job already ended
     PdfJobs.of(first.simulator).pool.shutdown()
+
+
+def _awaited_modules(task: asyncio.Task[Any]) -> list[str]:
+    """The modules of the coroutines ``task`` is suspended in, outermost first."""
+    found, current = [], task.get_coro()
+    while current is not None and len(found) < 200:
+        frame = getattr(current, "cr_frame", None) or getattr(current, "ag_frame", None)
+        if frame is not None:
+            found.append(str(frame.f_globals.get("__name__", "")))
+        current = getattr(current, "cr_await", None) or getattr(current, "gi_yieldfrom", None)
+    return found
+
+
+def test_a_waiting_get_is_parked_outside_the_request_stack_and_journaled_once() -> None:
+    """While a GET long-poll waits, no Connexion layer nor the handler stays suspended
+    (their frames are most of a waiter's memory); the client gets one answer, the
+    one after the wait, and the journal notes one request."""
+    from simulator.core.http.steering import steering_of
+
+    async def scenario(client: httpx.AsyncClient, simulator: Any) -> None:
+        minted = await _mint(client, count=1, seed=4)
+        PdfJobs.of(simulator).pool.pause()
+        job_id = (await client.post("/pdfs/v1/splitter/", json={"url": minted["url"]},
+                                    headers=HEADERS)).json()["job_id"]
+        poll = asyncio.create_task(client.get(f"/pdfs/v1/splitter/{job_id}", headers=HEADERS))
+        await _until(lambda: PdfJobs.of(simulator).board.waiting() == 1)
+        modules = _awaited_modules(poll)
+        assert "simulator.core.http.parking" in modules, modules
+        inner = modules[modules.index("simulator.core.http.parking") + 1:]
+        assert not [m for m in inner if m.startswith(("connexion", "starlette",
+                                                      "simulator.services"))], inner
+        PdfJobs.of(simulator).pool.resume()
+        response = await poll
+        assert response.json()["status"] == "SUCCEEDED"
+        noted = [e for e in steering_of(simulator).journal.newest_first()
+                 if e.path == f"/pdfs/v1/splitter/{job_id}"]
+        assert [e.status for e in noted] == [200]
+        assert PdfJobs.of(simulator).board.waiting() == 0
+
+    _run(make_app(long_poll_seconds=10.0), scenario)

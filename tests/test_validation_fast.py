@@ -111,3 +111,62 @@ def test_nullable_reads_as_connexion_reads_it() -> None:
     check = fast_check(schema, "request")
     assert check(None) and check({"a": None}) and not check({"b": None})
     assert fast_check(schema, "parameter")(None) is False
+
+
+# --- the served specs: validated once, by the compiled check when it passes -------------
+
+def _served_specs() -> dict[str, dict[str, Any]]:
+    return {m.spec: load_spec(m.spec, with_security_hooks=True)
+            for service in SERVICES for m in service.mounts}
+
+
+def test_every_served_spec_passes_the_compiled_check_and_connexions_own() -> None:
+    """The compiled verdict agrees with Connexion's on every served spec (the fast path
+    docs/speed.md counts on), and Connexion's pure-Python validation passes them too."""
+    from connexion.spec import OpenAPISpecification
+
+    from simulator.core.http import specfast
+
+    for name, spec in _served_specs().items():
+        spec.setdefault("components", {})
+        assert specfast.surely_valid(OpenAPISpecification, spec), name
+        specfast._connexion_validate(OpenAPISpecification, spec)
+
+
+def test_connexion_does_not_validate_a_served_spec_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from connexion.spec import OpenAPISpecification
+
+    from simulator.core.http import specfast
+
+    specfast.install()
+    calls: list[object] = []
+    monkeypatch.setattr(specfast, "_connexion_validate", lambda *a: calls.append(a))
+    OpenAPISpecification.from_dict(load_spec("sales.yaml", with_security_hooks=True))
+    assert calls == []
+    changed = load_spec("sales.yaml", with_security_hooks=True)
+    changed["info"]["title"] = "another document"
+    OpenAPISpecification.from_dict(changed)
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("change", ["bad default", "bad metaschema"])
+def test_a_broken_spec_is_refused_with_connexions_error(change: str) -> None:
+    from connexion.exceptions import InvalidSpecification
+    from connexion.spec import OpenAPISpecification
+
+    from simulator.core.http import specfast
+
+    specfast.install()
+    spec = load_spec("sales.yaml", with_security_hooks=True)
+    if change == "bad default":
+        spec["paths"]["/x"] = {"get": {"responses": {"200": {
+            "description": "d", "content": {"application/json": {
+                "schema": {"type": "integer", "default": "nope"}}}}}}}
+    else:
+        spec["info"]["version"] = 3
+    with pytest.raises(InvalidSpecification) as refused:
+        specfast.validate(spec)
+    with pytest.raises(InvalidSpecification) as again:
+        OpenAPISpecification.from_dict(spec)
+    assert str(refused.value) == str(again.value)

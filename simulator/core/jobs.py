@@ -17,27 +17,94 @@ the job finishes in another (a datagram or ``pg_notify``, never polling).
 
 Long-poll limits are real seconds, not simulated time: a client's HTTP
 time-out is measured on the wall clock.
+
+A waiting long-poll need not sit inside the whole HTTP stack: when the
+request runs under a :class:`Parking` (set by
+:class:`simulator.core.http.parking.Parked`), its wait is handed out instead
+(the handler answers at once and that answer is dropped), the HTTP layer
+waits on the same event until the same deadline, then runs the request
+again, whose wait then ends at once. Only that layer's frame, not ~25
+suspended middleware frames, is kept per waiter (docs/speed.md).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from simulator.core.peers import Peers
 
-__all__ = ["JobBoard", "Watch", "WorkerPool"]
+__all__ = ["PARKING", "JobBoard", "Parking", "Watch", "WorkerPool", "wait_event"]
 
 log = logging.getLogger("ticketsim")
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+async def wait_event(event: asyncio.Event, timeout: float) -> bool:
+    """Sleep until ``event`` is set or ``timeout`` seconds pass; True if it is set."""
+    if timeout > 0 and not event.is_set():
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await event.wait()
+    return event.is_set()
+
+
+@dataclass(slots=True)
+class Parking:
+    """One request's long-poll wait, handed out of the HTTP stack (module docstring).
+
+    ``deadline`` (loop time) is fixed by the first wait handed out and bounds
+    every later wait of the request; ``event`` is the wait handed out in the
+    current pass (None: the pass did not wait); ``release`` unregisters its
+    waiter from the board once the wait outside is over.
+    """
+
+    task: asyncio.Task[Any] | None
+    deadline: float | None = None
+    event: asyncio.Event | None = None
+    release: Callable[[], None] | None = None
+
+    def bound(self, timeout: float) -> float:
+        """``timeout`` cut to what is left of the request's deadline."""
+        if self.deadline is None:
+            return timeout
+        return min(timeout, self.deadline - asyncio.get_running_loop().time())
+
+    def take(self, event: asyncio.Event, timeout: float) -> bool:
+        """Hand out a wait of ``timeout`` seconds on ``event``; False: wait in place."""
+        if (timeout <= 0 or self.event is not None
+                or asyncio.current_task() is not self.task):
+            return False
+        if self.deadline is None:
+            self.deadline = asyncio.get_running_loop().time() + timeout
+        self.event = event
+        return True
+
+    async def wait(self) -> None:
+        """The wait handed out: until its event is set or the deadline passes."""
+        event, self.event = self.event, None
+        if event is not None and self.deadline is not None:
+            await wait_event(event, self.deadline - asyncio.get_running_loop().time())
+        self.leave()
+
+    def leave(self) -> None:
+        release, self.release = self.release, None
+        if release is not None:
+            release()
+
+
+#: The :class:`Parking` of the request being served, when its HTTP layer can park it.
+PARKING: ContextVar[Parking | None] = ContextVar("ticketsim_parking", default=None)
 
 
 @dataclass(slots=True)
@@ -48,12 +115,16 @@ class Watch:
     waiters: int = 0
 
     async def wait(self, timeout: float) -> bool:
-        """Sleep until the job is notified or ``timeout`` seconds pass; True if notified."""
-        if timeout > 0 and not self.event.is_set():
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(timeout):
-                    await self.event.wait()
-        return self.event.is_set()
+        """Sleep until the job is notified or ``timeout`` seconds pass; True if notified.
+
+        Under a :class:`Parking` the wait is handed out instead (False at once).
+        """
+        parking = PARKING.get()
+        if parking is not None and not self.event.is_set():
+            timeout = parking.bound(timeout)
+            if parking.take(self.event, timeout):
+                return False
+        return await wait_event(self.event, timeout)
 
 
 class JobBoard:
@@ -85,7 +156,12 @@ class JobBoard:
         try:
             yield slot
         finally:
-            self._leave(job_id, loop, slot)
+            parking = PARKING.get()
+            if parking is not None and parking.event is slot.event and parking.release is None:
+                # its wait was handed out: stay registered until that wait is over
+                parking.release = functools.partial(self._leave, job_id, loop, slot)
+            else:
+                self._leave(job_id, loop, slot)
 
     def _leave(self, job_id: str, loop: asyncio.AbstractEventLoop, slot: Watch) -> None:
         with self._lock:

@@ -5,6 +5,10 @@ Error bodies and the standard error responses are written once in
 component of the same name wins, for a wording of its own). Specs name no
 Python code: the security callbacks are injected here by scheme type. The
 conformance suite loads specs through this module too (it imports only YAML).
+
+A spec loaded for serving is checked against the OpenAPI metaschema once per
+process, here (:mod:`simulator.core.http.specfast`), not again by Connexion
+for every app built from it.
 """
 
 from __future__ import annotations
@@ -43,12 +47,7 @@ def _parsed(name: str) -> dict[str, Any]:
     return loaded
 
 
-def load_spec(name: str, *, with_security_hooks: bool = False) -> dict[str, Any]:
-    """The spec ``name`` of ``openapi/`` with the shared components merged in.
-
-    ``with_security_hooks`` adds Connexion's ``x-apikeyInfoFunc`` /
-    ``x-bearerInfoFunc`` to each security scheme (for serving, not for reading).
-    """
+def _merged(name: str, with_security_hooks: bool) -> dict[str, Any]:
     document = copy.deepcopy(_parsed(name))
     shared = _parsed(SHARED).get("components", {})
     components = document.setdefault("components", {})
@@ -63,3 +62,25 @@ def load_spec(name: str, *, with_security_hooks: bool = False) -> dict[str, Any]
             elif scheme.get("type") == "http" and str(scheme.get("scheme")).lower() == "bearer":
                 scheme["x-bearerInfoFunc"] = BEARER_INFO
     return document
+
+
+@cache
+def _served(name: str) -> dict[str, Any]:
+    """The spec as served, validated once (never mutated: callers get copies)."""
+    from simulator.core.http import specfast  # Connexion's rules: only when serving
+
+    document = _merged(name, with_security_hooks=True)
+    specfast.validate(document)
+    return document
+
+
+def load_spec(name: str, *, with_security_hooks: bool = False) -> dict[str, Any]:
+    """The spec ``name`` of ``openapi/`` with the shared components merged in.
+
+    ``with_security_hooks`` adds Connexion's ``x-apikeyInfoFunc`` /
+    ``x-bearerInfoFunc`` to each security scheme (for serving, not for
+    reading); such a spec has passed Connexion's validation (once per process).
+    """
+    if with_security_hooks:
+        return copy.deepcopy(_served(name))
+    return _merged(name, with_security_hooks=False)

@@ -347,7 +347,17 @@ class FaultTransport(httpx.BaseTransport):
 
     def __init__(self, simulator: Any, inner: httpx.BaseTransport | None = None) -> None:
         self.simulator = simulator
-        self.inner = inner or httpx.HTTPTransport()
+        self._inner = inner
+        self._lock = threading.Lock()
+
+    @property
+    def inner(self) -> httpx.BaseTransport:
+        """The real transport; httpx's own is made on the first call (its TLS context
+        costs ~0.1 s, which start-up need not pay)."""
+        with self._lock:
+            if self._inner is None:
+                self._inner = httpx.HTTPTransport()
+            return self._inner
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         rule = outbound_fault(self.simulator, request.method, str(request.url))
@@ -376,4 +386,8 @@ class FaultTransport(httpx.BaseTransport):
         return response
 
     def close(self) -> None:
-        self.inner.close()
+        """Close the inner transport (a client closes it after each fetch), if one was made."""
+        with self._lock:
+            inner = self._inner
+        if inner is not None:
+            inner.close()

@@ -8,11 +8,11 @@ marketplace and the order id (the same order always has the same buyer).
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from faker import Faker
 from sqlalchemy import Connection, select
 
 from simulator.core.errors import BadRequest, NotFound
@@ -21,8 +21,18 @@ from simulator.core.store import meta
 from simulator.services.platform.tables import marketplaces
 from simulator.services.sales.tables import orders
 
-_FAKER = Faker()
+if TYPE_CHECKING:
+    from faker import Faker
+
 _FAKER_LOCK = threading.Lock()
+
+
+@functools.cache
+def _faker() -> Faker:
+    """One Faker, made on the first invented buyer (importing Faker slows start-up)."""
+    from faker import Faker
+
+    return Faker()
 
 
 def _number(name: str, value: str) -> int:
@@ -50,9 +60,10 @@ class RecipientQuery:
 def invented_buyer(seed: int, marketplace_id: int, order_id: str) -> dict[str, str]:
     """The marketplace's buyer of an order 1Ticket knows no buyer for (deterministic)."""
     with _FAKER_LOCK:
-        _FAKER.seed_instance(f"{seed}:{marketplace_id}:{order_id}")
-        first, last = _FAKER.first_name(), _FAKER.last_name()
-        domain = _FAKER.free_email_domain()
+        fake = _faker()
+        fake.seed_instance(f"{seed}:{marketplace_id}:{order_id}")
+        first, last = fake.first_name(), fake.last_name()
+        domain = fake.free_email_domain()
     return {"first_name": first, "last_name": last,
             "email": f"{first}.{last}@{domain}".lower().replace(" ", "")}
 
