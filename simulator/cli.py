@@ -120,7 +120,10 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
                     log_level=log_level, access_log=False)
         return
     tune_gc()
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+    finally:  # stop and join the delivery threads, so none writes to a closing store
+        app.simulator.close()
 
 
 def _shared_store(db: str, workers: int) -> bool:
