@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -140,19 +141,15 @@ class Deliveries:
         (for a named order) still to come: a test that forgot to register a
         receiver or to advance the clock is told so instead of hanging.
         """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + max(0.0, timeout)
-        while True:
-            with self.board.watch(BOARD_KEY) as watch:
-                found, possible = self.simulator.run(postsale.awaited, wanted)
-                remaining = deadline - loop.time()
-                if found:
-                    return found
-                if not possible:
-                    raise WaitTimedOut("No matching delivery succeeded, and none is being "
-                                       "sent or scheduled for this order")
-                if remaining <= 0 or not await watch.wait(remaining):
-                    raise WaitTimedOut(f"No matching delivery succeeded within {timeout:g} s")
+        def succeeded(conn: Any, now: Any) -> list[dict[str, Any]] | None:
+            found, possible = postsale.awaited(conn, now, wanted)
+            if not found and not possible:
+                raise WaitTimedOut("No matching delivery succeeded, and none is being "
+                                   "sent or scheduled for this order")
+            return found or None
+
+        return await self._until(succeeded, timeout,
+                                 f"No matching delivery succeeded within {timeout:g} s")
 
     async def settle(self, wanted: queue.LogFilter, timeout: float) -> list[dict[str, Any]]:
         """Every matching delivery, as soon as none is being sent or due at the simulated now.
@@ -160,18 +157,28 @@ class Deliveries:
         A test that advanced the clock past a failing receiver's retry waits
         here for that attempt to be made and recorded, instead of sleeping.
         """
+        self.ring()
+        return await self._until(
+            lambda conn, now: postsale.settled(conn, now, wanted), timeout,
+            f"Matching deliveries were still being sent after {timeout:g} s")
+
+    async def _until(self, decide: Callable[[Any, Any], list[dict[str, Any]] | None],
+                     timeout: float, late: str) -> list[dict[str, Any]]:
+        """``decide``'s answer, re-read after each recorded attempt; 408 ``late`` after ``timeout``.
+
+        The board is watched before each read, so an attempt recorded after
+        the read still wakes the wait.
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + max(0.0, timeout)
-        self.ring()
         while True:
             with self.board.watch(BOARD_KEY) as watch:
-                found = self.simulator.run(postsale.settled, wanted)
+                found = self.simulator.run(decide)
                 if found is not None:
                     return found
                 remaining = deadline - loop.time()
                 if remaining <= 0 or not await watch.wait(remaining):
-                    raise WaitTimedOut(
-                        f"Matching deliveries were still being sent after {timeout:g} s")
+                    raise WaitTimedOut(late)
 
     @staticmethod
     def of(simulator: Simulator) -> Deliveries:
