@@ -106,3 +106,23 @@ def test_a_second_catalogue_call_updates_the_job(raw: TestClient) -> None:
     assert again.json()["seats"] == ["19", "20", "21"]
     assert again.json()["fulfill_now"] is False
     assert again.json()["message"].startswith("Catalogue job updated")
+
+
+#: The documented catalogue example (its body), as ``curl -d`` or a bare client sends it.
+CATALOGUE = {"user_id": "1234", "order_id": "98765", "marketplace": "stubhub",
+             "invoice_id": "11111", "seats": "1,2,3,4"}
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+@pytest.mark.parametrize("content_type", [None, "application/x-www-form-urlencoded"])
+def test_a_request_body_declared_by_reference_is_read_as_json_too(
+        raw: TestClient, method: str, content_type: str | None) -> None:
+    """The catalogue's body is a ``$ref`` to ``components/requestBodies``: without a JSON
+    content type it is still JSON (it was a 500 on the GET form)."""
+    headers = {"x-api-key": "sim-broker-key-1234"}
+    if content_type:
+        headers["content-type"] = content_type
+    response = raw.request(method, "/sales/v1/catalogue", headers=headers,
+                           content=json.dumps(CATALOGUE).encode())
+    assert response.status_code == 200, response.text
+    assert response.json()["job_id"]

@@ -52,12 +52,23 @@ class JsonOperations:
             for method, operation in item.items():
                 if method not in HTTP_METHODS or not isinstance(operation, dict):
                     continue
-                content = operation.get("requestBody", {}).get("content", {})
+                content = _local(spec, operation.get("requestBody", {})).get("content", {})
                 if content and all(kind.startswith(JSON_TYPES) for kind in content):
                     self._routes.append((method.upper(), pattern))
 
     def consumes_json(self, method: str, path: str) -> bool:
         return any(m == method and p.match(path) for m, p in self._routes)
+
+
+def _local(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """``node``, or what its local ``$ref`` (``#/components/...``) points at."""
+    ref = node.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return node
+    found: Any = spec
+    for part in ref[2:].split("/"):
+        found = found.get(part, {}) if isinstance(found, dict) else {}
+    return found if isinstance(found, dict) else {}
 
 
 def _declared_type(scope: Scope) -> str:
