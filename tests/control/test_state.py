@@ -19,6 +19,8 @@ from tests.pdfs_helpers import finished, mint
 INVOICE = {**hold("inv-1", seat="20"), "predelivered": False, "delivery_option": "PDF",
            "payout": {"price": 35.5, "currency": "USD"}}
 INVOICE.pop("hold_length")
+#: The outbound engine's retry timer: its ``timer_runs`` row moves with the delivery threads.
+ENGINE_TIMER = "callbacks.deliveries"
 
 
 def _with_dummy_service() -> Any:
@@ -79,6 +81,11 @@ def test_round_trip_of_holds_invoices_pdf_jobs_and_a_later_service() -> None:
                         for row in snapshot["tables"][name] if name == "deliveries"]
                 got = [{k: v for k, v in row.items() if k not in moving}
                        for row in again["tables"][name] if name == "deliveries"]
+                assert got == keep, name
+                continue
+            if name == "timer_runs":  # the engine's retry timer fires on those threads too
+                keep = [row for row in snapshot["tables"][name] if row["name"] != ENGINE_TIMER]
+                got = [row for row in again["tables"][name] if row["name"] != ENGINE_TIMER]
                 assert got == keep, name
                 continue
             assert again["tables"][name] == snapshot["tables"][name], name
