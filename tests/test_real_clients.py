@@ -126,3 +126,25 @@ def test_a_request_body_declared_by_reference_is_read_as_json_too(
                            content=json.dumps(CATALOGUE).encode())
     assert response.status_code == 200, response.text
     assert response.json()["job_id"]
+
+
+@pytest.mark.parametrize("depth", [200, 100_000])
+@pytest.mark.parametrize("content_type", ["application/json", None])
+@pytest.mark.parametrize("path", ["/sales/v1/Stubhub", "/_sim/faults", "/_sim/journal/verify"])
+def test_deeply_nested_json_is_a_clear_400(raw: TestClient, path: str,
+                                           content_type: str | None, depth: int) -> None:
+    """A body nested past Python's recursion limit crashed the JSON parser: a 500."""
+    body = '{"order_id": ' + "[" * depth + "]" * depth + "}"
+    headers = {**MARKETPLACE_HEADERS, **({"Content-Type": content_type} if content_type else {})}
+    response = raw.post(path, content=body, headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.json()["message"].startswith("The request body nests deeper than")
+
+
+def test_a_fault_rule_matching_body_fields_skips_a_deeply_nested_body(raw: TestClient) -> None:
+    rule = {"match": {"body": {"order_id": "x"}}, "action": {"status": 503}}
+    assert raw.post("/_sim/faults", json=rule).status_code == 201
+    body = '{"order_id": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = raw.post("/sales/v1/Stubhub", content=body,
+                        headers={**MARKETPLACE_HEADERS, "Content-Type": "application/json"})
+    assert response.status_code == 400, response.text

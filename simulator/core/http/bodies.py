@@ -24,16 +24,59 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.core.http.errors import HTTP_METHODS
 
-__all__ = ["NOT_JSON", "JsonBodies", "JsonOperations", "not_json", "read_body"]
+__all__ = ["MAX_DEPTH", "NOT_JSON", "JsonBodies", "JsonOperations", "load_json", "not_json",
+           "read_body"]
 
 #: Declared types that real clients send by accident with a JSON body.
 LOOSE_TYPES = frozenset({"", "application/x-www-form-urlencoded", "text/plain"})
 JSON_TYPES = ("application/json",)
 NOT_JSON = "The request body is not valid JSON"
+#: Arrays and objects nested deeper than this are refused: no documented body comes
+#: close, and Python's parser and validators recurse (a RecursionError is a 500).
+MAX_DEPTH = 100
+TOO_DEEP = f"The request body nests deeper than {MAX_DEPTH} levels"
+
+
+class TooDeep(ValueError):
+    """A JSON document nested deeper than :data:`MAX_DEPTH`."""
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _depth(document: Any) -> int:
+    """How deeply arrays and objects nest in ``document`` (iteratively: no recursion)."""
+    deepest, pending = 0, [(document, 1)]
+    while pending:
+        node, level = pending.pop()
+        children = node.values() if isinstance(node, dict) else node \
+            if isinstance(node, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            break
+        pending.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def load_json(data: bytes | str) -> Any:
+    """Parse a request body: ``ValueError`` when it is not JSON (``NaN`` and ``Infinity``
+    included, which JSON does not have), :class:`TooDeep` when it nests too deeply."""
+    try:
+        document = json.loads(data, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise TooDeep(TOO_DEEP) from None
+    if _depth(document) > MAX_DEPTH:
+        raise TooDeep(TOO_DEEP)
+    return document
 
 
 def not_json(exc: ValueError) -> str:
     """The one wording of a body that does not parse as JSON, with where it broke."""
+    if isinstance(exc, TooDeep):
+        return str(exc)
     if isinstance(exc, json.JSONDecodeError):
         return f"{NOT_JSON}: {exc.msg} at line {exc.lineno} column {exc.colno}"
     return f"{NOT_JSON}: {exc}"
@@ -93,7 +136,7 @@ class JsonBodies:
         body = await read_body(receive)
         if body.strip():
             try:
-                json.loads(body)
+                load_json(body)
             except ValueError as exc:
                 response = JSONResponse({"message": not_json(exc)}, status_code=400)
                 await response(scope, receive, send)
