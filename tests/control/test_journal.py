@@ -109,3 +109,18 @@ def test_reset_forgets_journal_and_rules(client: TestClient) -> None:
     assert client.get("/_sim/journal").json()["total"] == 0
     assert client.get("/_sim/faults").json()["faults"] == []
     assert post_hold(client, "o1").status_code == 200
+
+
+def test_verify_matches_on_the_answers_status(client: TestClient) -> None:
+    """The journal's match takes the answer's status (the fault rules' match does not)."""
+    post_hold(client, "o1")
+    post_hold(client, "o2")  # 409: the seat is held
+    conflicts = client.post("/_sim/journal/verify", json={
+        "match": {"operationId": "create_hold", "status": 409}, "count": 1})
+    assert conflicts.status_code == 200, conflicts.text
+    assert conflicts.json()["ok"] and conflicts.json()["match"]["status"] == 409
+    refused = client.post("/_sim/faults", json={"match": {"status": 409},
+                                                "action": {"status": 500}})
+    assert refused.status_code == 400 and "status" in refused.json()["message"]
+    wrong = client.post("/_sim/journal/verify", json={"match": {"status": "409"}})
+    assert wrong.status_code == 400 and "match.status" in wrong.json()["message"]
