@@ -184,3 +184,28 @@ def test_fault_transport_passes_through_without_rules() -> None:
     with httpx.Client(transport=FaultTransport(app.simulator, inner)) as client:
         assert client.get("http://x.test/").text == "fine"
     app.simulator.close()
+
+
+def test_outbound_rules_make_a_webhook_receiver_look_down() -> None:
+    """The post-sale engine's webhooks and callbacks go through the outbound rules too."""
+    from tests.callbacks.helpers import environment
+
+    with environment(confirm_seconds=1e7) as env:
+        hook = {"url": f"{env.url}/hook"}
+        add_rule(env.client, {"direction": "outbound", "match": hook,
+                              "action": {"status": 503}, "count": 1})
+        add_rule(env.client, {"direction": "outbound", "match": hook,
+                              "action": {"drop": True}, "count": 1})
+        env.invoice("o1")
+        env.settle(kind="sale_notification")
+        for _ in range(3):
+            env.advance(600)  # past the retry's instant
+            env.settle(kind="sale_notification")
+        [done] = env.log(kind="sale_notification")
+        attempts = [(a["status"], a["error"]) for a in done["attempts"]]
+        assert done["status"] == "SUCCEEDED", attempts
+        assert attempts[0][0] is None and "fault rule f2" in attempts[0][1]  # newest first
+        assert attempts[1][0] == 503 and attempts[2][0] == 200
+        assert [r["path"] for r in env.receiver.received].count("/hook") == 1
+        rules = env.client.get("/_sim/faults").json()["faults"]
+        assert [(r["id"], r["hits"]) for r in rules] == [("f1", 1), ("f2", 1)]

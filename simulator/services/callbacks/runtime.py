@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from simulator.core.http.faults import FaultTransport
 from simulator.core.jobs import JobBoard
 from simulator.core.outbound import doorbell
 from simulator.core.outbound.delivery import Call, Sender
@@ -53,7 +54,7 @@ class Deliveries:
         self.sender = Sender(
             FetchPolicy.of(simulator.config.fetch_allow, max_bytes=s.max_response_bytes,
                            timeout_seconds=s.timeout_seconds, max_redirects=0),
-            transport=s.transport)
+            transport=FaultTransport(simulator, s.transport))  # outbound fault rules
         self.board = JobBoard()
         self.pool = ThreadPoolExecutor(s.workers, thread_name_prefix="ticketsim-outbound")
         self._lock = threading.Lock()
