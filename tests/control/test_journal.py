@@ -124,3 +124,16 @@ def test_verify_matches_on_the_answers_status(client: TestClient) -> None:
     assert refused.status_code == 400 and "status" in refused.json()["message"]
     wrong = client.post("/_sim/journal/verify", json={"match": {"status": "409"}})
     assert wrong.status_code == 400 and "match.status" in wrong.json()["message"]
+
+
+def test_secret_query_parameters_are_redacted_like_headers(client: TestClient) -> None:
+    """Keys and transfer secrets sent in the query (``api_key=``, ``tickets[0][secret]=``)
+    are credentials too: the journal shows their names, never their values."""
+    client.get("/sales/v1/Stubhub/order", params={"order_id": "o1", "api_key": "leak-1"})
+    client.get("/api/public/ticket-transfers", params={"tickets[0][id]": "t1",
+                                                       "tickets[0][secret]": "leak-2"})
+    body = client.get("/_sim/journal").json()
+    queries = [entry["query"] for entry in body["entries"]]
+    assert "leak" not in str(body)
+    assert "order_id=o1" in queries[1] and "api_key=***" in queries[1]
+    assert "tickets%5B0%5D%5Bid%5D=t1" in queries[0] or "tickets[0][id]=t1" in queries[0]

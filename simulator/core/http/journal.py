@@ -2,7 +2,7 @@
 
 :class:`Journaling` (ASGI middleware, outermost of the steering stack) notes
 each request outside ``/_sim``: simulated and real time, method, path,
-query, headers with secrets redacted, the body (first ``body_bytes``),
+query and headers with secrets redacted, the body (first ``body_bytes``),
 status, response body (likewise), latency, service and ``operationId``, the
 fault rule or ``Prefer`` that answered. :class:`Journal` keeps the newest
 ``size`` entries (a ``deque`` with ``maxlen``: memory stays flat whatever
@@ -26,6 +26,7 @@ from simulator.core.errors import BadRequest
 from simulator.core.http.asgi import read_body, replay
 from simulator.core.http.matching import Facts, RequestMatch
 from simulator.core.http.operations import is_control_path
+from simulator.core.http.requestlog import redact_query
 
 if TYPE_CHECKING:
     from simulator.core.http.steering import Steering
@@ -218,7 +219,7 @@ class Journaling:
             response_text, _ = _text(b"".join(answer["chunks"]), journal.body_bytes)
             journal.add(Entry(
                 journal.next_id(), sim_time, wall, method, path,
-                scope.get("query_string", b"").decode("latin-1"), redact(headers),
+                redact_query(scope.get("query_string", b"").decode("latin-1")), redact(headers),
                 request_text, len(body), answer["status"], response_text, answer["size"],
                 (time.perf_counter() - started) * 1000, facts.service, facts.operation_id,
                 note.fault, note.prefer))
