@@ -40,3 +40,16 @@ def test_serve_refuses_a_public_address_without_a_token() -> None:
     result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--port", "1"],
                                 env={"TICKETSIM_CONTROL_TOKEN": ""})
     assert result.exit_code == 2 and "--insecure-control" in result.output
+
+
+def test_the_bearer_scheme_is_case_insensitive() -> None:
+    """RFC 7235: auth schemes are case-insensitive; some clients send ``bearer``."""
+    app = fresh_app(control_token="s3cret")
+    with TestClient(app) as client:
+        for value in ("bearer s3cret", "BEARER s3cret", "Bearer  s3cret"):
+            assert client.get("/_sim/clock", headers={"Authorization": value}
+                              ).status_code == 200, value
+        for value in ("s3cret", "Basic s3cret", "Bearer s3cre", "Bearer s3cret2", "bearer"):
+            assert client.get("/_sim/clock", headers={"Authorization": value}
+                              ).status_code == 401, value
+    app.simulator.close()

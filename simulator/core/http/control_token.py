@@ -27,7 +27,7 @@ class ControlToken:
 
     def __init__(self, app: ASGIApp, token: str | None) -> None:
         self.app = app
-        self.expected = f"Bearer {token}".encode() if token else None
+        self.expected = token.encode() if token else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (self.expected is None or scope["type"] != "http"
@@ -36,7 +36,10 @@ class ControlToken:
             return
         given = next((value for name, value in scope.get("headers", ())
                       if name == b"authorization"), b"")
-        if hmac.compare_digest(given.strip(), self.expected):
+        scheme, _, credential = given.strip().partition(b" ")
+        # RFC 7235: the scheme is case-insensitive (some clients send "bearer").
+        if scheme.lower() == b"bearer" and hmac.compare_digest(credential.strip(),
+                                                               self.expected):
             await self.app(scope, receive, send)
             return
         await respond_json(send, 401, {"message": MISSING_TOKEN},
