@@ -23,7 +23,8 @@ def test_secret_query_parameters_and_keys_are_redacted() -> None:
     assert redact_query("api_key=abc&user_id=8060&token=t&secret=s") == (
         "api_key=***&user_id=8060&token=***&secret=***")
     assert redact_key("sim-marketplace-key") == "sim-…"
-    assert redact_key("Bearer abcdefgh") == "abcd…"
+    assert redact_key("Bearer abcdefghijkl") == "abcd…"
+    assert redact_key("Bearer tok123") == "…"  # a short token: its first 4 are most of it
     assert redact_key("abc") == "…"
 
 

@@ -38,6 +38,8 @@ SECRET_NAME = re.compile(r"key|token|secret|passw|signature|sig$|auth", re.IGNOR
 CREDENTIAL_HEADERS = (b"x-api-key", b"authorization")
 REDACTED = "***"
 SHOWN_KEY_CHARS = 4
+#: Shorter keys are not shown at all: four characters of a six-character token are most of it.
+SHOWN_KEY_MIN_LENGTH = 12
 
 
 def redact_query(query: str) -> str:
@@ -54,7 +56,7 @@ def redact_key(value: str) -> str:
     token = value.split(" ", 1)[-1] if value.lower().startswith(("bearer ", "basic ")) else value
     if not token:
         return ""
-    return token[:SHOWN_KEY_CHARS] + "…" if len(token) > SHOWN_KEY_CHARS else "…"
+    return token[:SHOWN_KEY_CHARS] + "…" if len(token) >= SHOWN_KEY_MIN_LENGTH else "…"
 
 
 @dataclass(frozen=True, slots=True)
