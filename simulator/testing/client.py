@@ -33,6 +33,7 @@ __all__ = [
 ]
 
 Json = dict[str, Any]
+Items = list[Json]  # (inside classes with a ``list`` method, ``list`` is that method)
 #: Long-polls (deliveries.wait) may hold a request this long, in real seconds.
 HTTP_TIMEOUT = 60.0
 
@@ -207,11 +208,15 @@ class Deliveries(_Feature):
         return _items(_answer(self._http.get(self.path, params=filters)),
                       "deliveries", "entries", "items")
 
-    def wait(self, **filters: Any) -> Json:
-        """Long-poll until a delivery matching ``filters`` has succeeded; returns it."""
+    def wait(self, **filters: Any) -> Items:
+        """Long-poll until a delivery matching ``filters`` (kind, marketplace, order_id,
+        user_id, timeout in real seconds) has succeeded; returns the matching deliveries.
+        ``settled=True`` waits instead until none is being sent or due at the simulated
+        now, whatever their outcome. Nothing before the timeout: :class:`ControlError` (408).
+        """
         self._require()
-        found: Json = _answer(self._http.get(f"{self.path}/wait", params=filters))
-        return found
+        return _items(_answer(self._http.get(f"{self.path}/wait", params=filters)),
+                      "deliveries")
 
 
 class Ticketsim:

@@ -57,8 +57,90 @@ def test_reset_and_load_fixtures(ticketsim):
 '''
 
 
-def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "test_user.py").write_text(USER_TESTS, encoding="utf-8")
+STEERING_TESTS = '''
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+HOLD = {"hold_length": 15, "order_id": "S-1", "section": "211", "broker": "BRK8060",
+        "listing_id": "87000000", "tickets": [{"row": "B", "seat": "19"}]}
+
+
+def hold(ticketsim, order_id="S-1"):
+    return httpx.post(ticketsim.url + "/sales/v1/Stubhub/", json={**HOLD, "order_id": order_id},
+                      headers={"x-api-key": ticketsim.keys.marketplace})
+
+
+class Hooks(BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        body = json.dumps({"success": True}).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def receiver():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hooks)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_faults_wrappers(ticketsim):
+    rule = ticketsim.faults.fail("create_hold", 503)
+    assert [r["id"] for r in ticketsim.faults.list()] == [rule["id"]]
+    assert hold(ticketsim).status_code == 503
+    assert hold(ticketsim).status_code == 200  # count 1: used up
+    ticketsim.faults.add({"status": 500}, match={"operationId": "create_hold"})
+    ticketsim.faults.remove(ticketsim.faults.list()[-1]["id"])
+    assert hold(ticketsim, "S-2").status_code == 409  # the rule is gone: a real conflict
+    ticketsim.faults.clear()
+    assert ticketsim.faults.list() == []
+
+
+def test_journal_wrappers(ticketsim):
+    hold(ticketsim)
+    hold(ticketsim, "S-2")
+    entries = ticketsim.journal.entries(operationId="create_hold")
+    assert [e["status"] for e in entries] == [409, 200]  # newest first
+    assert ticketsim.journal.verify({"operationId": "create_hold"}, 2)["ok"]
+    missed = ticketsim.journal.verify({"operationId": "create_hold", "status": 201}, 1)
+    assert not missed["ok"] and missed["near_misses"][0]["differences"][0]["field"] == "status"
+    ticketsim.journal.clear()
+    assert ticketsim.journal.entries() == []
+
+
+def test_deliveries_wrappers(ticketsim, receiver):
+    assert ticketsim.http.put("/_sim/brokers/8060/webhook",
+                              json={"url": receiver + "/hook", "secret": "s"}).status_code == 200
+    assert hold(ticketsim).status_code == 200
+    invoice = {**HOLD, "predelivered": False, "delivery_option": "PDF",
+               "payout": {"price": 35.5, "currency": "USD"}}
+    invoice.pop("hold_length")
+    assert httpx.post(ticketsim.url + "/sales/v1/Stubhub/invoice", json=invoice,
+                      headers={"x-api-key": ticketsim.keys.marketplace}).status_code == 200
+    [done] = ticketsim.deliveries.wait(kind="sale_notification", timeout=30)
+    assert done["status"] == "SUCCEEDED" and done["order_id"] == "S-1"
+    assert [d["id"] for d in ticketsim.deliveries.list(kind="sale_notification")] == [done["id"]]
+    settled = ticketsim.deliveries.wait(kind="sale_notification", settled=True, timeout=30)
+    assert [d["status"] for d in settled] == ["SUCCEEDED"]
+'''
+
+
+def _run(tmp_path: Path, *args: str, tests: str = USER_TESTS) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "test_user.py").write_text(tests, encoding="utf-8")
     fixturegen.write(fixturegen.generate(3, listings=5), tmp_path / "tiny.json")
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
@@ -76,6 +158,11 @@ def test_the_fixture_in_a_user_suite(tmp_path: Path, scope: str) -> None:
     assert "POST /sales/v1/Stubhub/ -> 200" in journal
     assert "POST /sales/v1/Stubhub/ -> 200" in journal.split("\n", 3)[2]  # the same order again
     assert "create_hold" in journal
+
+
+def test_faults_journal_and_deliveries_through_the_fixture(tmp_path: Path) -> None:
+    run = _run(tmp_path, tests=STEERING_TESTS)
+    assert "3 passed" in run.stdout and "skipped" not in run.stdout, run.stdout + run.stderr
 
 
 def test_a_bad_option_is_a_usage_error(tmp_path: Path) -> None:
