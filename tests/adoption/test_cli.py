@@ -72,3 +72,25 @@ def test_specs_and_fixtures_come_from_the_wheel_outside_a_checkout(
     monkeypatch.setattr(resources, "SOURCE_ROOT", tmp_path)  # no openapi/ there
     monkeypatch.setattr(resources, "PACKAGED", tmp_path / "_data")
     assert resources.data_file("openapi", "sales.yaml") == tmp_path / "_data/openapi/sales.yaml"
+
+
+def test_conformance_draws_one_progress_task_per_service() -> None:
+    """``ticketsim conformance``'s pytest plugin groups test items by service."""
+    from types import SimpleNamespace
+
+    from conformance.cli import ServiceProgress
+
+    nodeids = ["conformance/test_stateless.py::test_operation[sales][POST /{m}]",
+               "conformance/test_stateless.py::test_operation[sales][GET /{m}/order]",
+               "conformance/test_stateless.py::test_operation[pdfs][POST /decoder/]",
+               "conformance/test_specs.py::test_spec_is_valid"]
+    out = io.StringIO()
+    with board(terminal=False, out=out) as bars:
+        plugin = ServiceProgress(bars)
+        plugin.pytest_collection_finish(SimpleNamespace(
+            items=[SimpleNamespace(nodeid=n) for n in nodeids]))
+        for nodeid in nodeids:
+            for when in ("setup", "call", "teardown"):
+                plugin.pytest_runtest_logreport(SimpleNamespace(nodeid=nodeid, when=when))
+    assert out.getvalue().splitlines() == ["sales: 1/2 (50%)", "sales: 2/2 (100%)",
+                                           "pdfs: 1/1 (100%)", "suite: 1/1 (100%)"]
