@@ -124,3 +124,38 @@ def test_saved_scenario_starts_every_test(client: TestClient, advance) -> None: 
         assert post_hold(client, "again").status_code == 409
         advance(timedelta(minutes=6))  # the 5-minute hold expires
         assert post_hold(client, "again").status_code == 200
+
+
+def test_round_trip_of_later_services_and_their_timers(client: TestClient) -> None:
+    """Primary transfers and vivenu ticket transfers made through their APIs come back
+    exactly, and their clock-driven lifecycles carry on from the imported instant as
+    they would have without the round trip."""
+    from tests.inventory.helpers import BASE, TRANSFER_EXAMPLE
+    from tests.inventory.helpers import BEARER as BROKER_BEARER
+    from tests.ticket_transfers.conftest import KNOWN, SELLER, create
+
+    primary = client.post(f"{BASE}/transfer", json=TRANSFER_EXAMPLE, headers=BROKER_BEARER)
+    assert primary.status_code == 200, primary.text
+    vivenu = create(client, KNOWN.free())
+    assert vivenu.status_code == 200, vivenu.text
+
+    def reads() -> dict[str, Any]:
+        transfer_id = primary.json()["transfer_id"]
+        return {
+            "primary": client.get(f"{BASE}/transfers", params={"id": transfer_id},
+                                  headers=BROKER_BEARER).json(),
+            "vivenu": client.get(f"/api/ticket-transfers/{vivenu.json()['_id']}",
+                                 headers=SELLER).json(),
+            "clock": client.get("/_sim/clock").json(),
+        }
+
+    saved = client.get("/_sim/state").json()
+    before = reads()
+    client.post("/_sim/clock/advance", json={"seconds": 3600})  # the transfer moves on
+    later = reads()
+    assert later["primary"] != before["primary"]
+    client.post("/_sim/reset")
+    assert client.put("/_sim/state", json=saved).status_code == 200
+    assert reads() == before
+    client.post("/_sim/clock/advance", json={"seconds": 3600})
+    assert reads() == later
