@@ -209,3 +209,19 @@ def test_outbound_rules_make_a_webhook_receiver_look_down() -> None:
         assert [r["path"] for r in env.receiver.received].count("/hook") == 1
         rules = env.client.get("/_sim/faults").json()["faults"]
         assert [(r["id"], r["hits"]) for r in rules] == [("f1", 1), ("f2", 1)]
+
+
+def test_a_latency_range_is_drawn_within_its_bounds_from_the_rules_seed() -> None:
+    """``{"min", "max"}`` latencies come from the rule's own generator: same seed, same waits."""
+    from simulator.core.http.faults import FaultRule
+
+    def waits(seed: int) -> list[float]:
+        rule = FaultRule.from_json("f1", {"action": {"latency_ms": {"min": 200, "max": 800}},
+                                          "seed": seed})
+        return [rule.latency_seconds() for _ in range(50)]
+
+    first = waits(4)
+    assert all(0.2 <= wait <= 0.8 for wait in first)
+    assert len(set(first)) > 1 and first == waits(4) and first != waits(5)
+    fixed = FaultRule.from_json("f2", {"action": {"latency_ms": 150}})
+    assert fixed.latency_seconds() == 0.15
