@@ -54,6 +54,10 @@ def test_a_hold_appears_and_expires_when_the_page_advances_the_clock(page, ticke
     expect(row).to_contain_text("15m 00s")
     page.fill("input[data-filter=orders]", "FX-VIV")
     expect(page.locator("#orders tbody tr:visible").first).to_contain_text("FX-VIV")
+    visible = page.locator("#orders tbody tr:visible").count()
+    total = page.locator("#orders tbody tr").count()
+    assert 0 < visible < total
+    expect(page.locator("[data-count=orders]")).to_contain_text(f"{visible} shown of")
     if os.environ.get("TICKETSIM_SCREENSHOT"):
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=False, type="png")
@@ -65,3 +69,22 @@ def test_a_hold_appears_and_expires_when_the_page_advances_the_clock(page, ticke
     expect(page.locator("#holds")).to_contain_text("PAGE-1")
     for link in ("/sales/v1/ui/", "/pdfs/v1/ui/", "/_sim/ui/"):
         assert page.locator(f"nav a[href='{link}']").count() == 1
+
+
+def test_a_refused_clock_change_is_shown_on_the_page(page) -> None:  # type: ignore[no-untyped-def]
+    """With ``--control-token``, the page's buttons (which send no token) get 401: the page
+    says so instead of doing nothing."""
+    from playwright.sync_api import expect
+
+    from simulator.config import SimConfig
+    from simulator.core.clock import ClockMode
+    from simulator.testing import LiveServer
+
+    config = SimConfig(db=":memory:", clock=ClockMode.FROZEN, control_token="page-token")
+    with LiveServer(config) as server:
+        before = server.simulator.clock.now()
+        page.goto(server.url + "/")
+        expect(page.locator("#notice")).to_be_hidden()
+        page.get_by_role("button", name="advance 20 minutes").click()
+        expect(page.locator("#notice")).to_contain_text("needs its token", timeout=WAIT_MS)
+        assert server.simulator.clock.now() == before
