@@ -86,3 +86,39 @@ def test_the_recorder_keeps_only_the_last_entries() -> None:
 def test_other_records_still_format(fmt: logging.Formatter) -> None:
     record = logging.LogRecord(LOGGER, logging.INFO, __file__, 1, "plain %s", ("text",), None)
     assert "plain text" in fmt.format(record)
+
+
+def test_faulted_requests_are_logged_with_their_operation_and_no_invented_status(
+        app) -> None:  # type: ignore[no-untyped-def]
+    """A fault answers before Connexion routes the request: the operationId comes from the
+    steering layer's lookup; a dropped connection had no status (it was logged as 500)."""
+    from starlette.testclient import TestClient
+
+    recorder = app.request_log
+    hold = {"order_id": "o1"}
+    with TestClient(app) as client:
+        rule = {"match": {"operationId": "create_hold"}, "action": {"status": 503}, "count": 1}
+        assert client.post("/_sim/faults", json=rule).status_code == 201
+        client.post("/sales/v1/Stubhub", json=hold, headers=MARKETPLACE_HEADERS)
+        answered = recorder.tail(1)[0]
+        assert (answered.status, answered.operation_id, answered.fault) == (
+            503, "create_hold", "rule f1")
+        rule = {"match": {"operationId": "create_hold"}, "action": {"drop": True}}
+        assert client.post("/_sim/faults", json=rule).status_code == 201
+        with pytest.raises(AssertionError, match="did not receive any response"):
+            client.post("/sales/v1/Stubhub", json=hold, headers=MARKETPLACE_HEADERS)
+    dropped = recorder.tail(1)[0]
+    assert (dropped.status, dropped.operation_id) == (None, "create_hold")
+    line = TextFormat().format(_record(dropped))
+    assert line.startswith("POST /sales/v1/Stubhub dropped ") and "create_hold" in line
+    assert json.loads(JsonFormat().format(_record(dropped)))["status"] is None
+    from simulator.testing.client import _journal_line  # the plugin's failure report
+
+    assert _journal_line({"method": "POST", "path": "/p", "status": None,
+                          "operationId": "create_hold"}) == "POST /p -> dropped create_hold"
+
+
+def _record(entry: RequestEntry) -> logging.LogRecord:
+    record = logging.LogRecord(LOGGER, logging.INFO, __file__, 0, "", (), None)
+    record.request = entry
+    return record

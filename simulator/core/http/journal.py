@@ -26,7 +26,7 @@ from simulator.core.errors import BadRequest
 from simulator.core.http.asgi import read_body, replay
 from simulator.core.http.matching import Facts, RequestMatch
 from simulator.core.http.operations import is_control_path
-from simulator.core.http.requestlog import redact_query
+from simulator.core.http.requestlog import OPERATION_STATE_KEY, redact_query
 
 if TYPE_CHECKING:
     from simulator.core.http.steering import Steering
@@ -200,6 +200,8 @@ class Journaling:
                       route.operation_id if route else None, headers, body,
                       url=f"{scope.get('scheme', 'http')}://{headers.get('host', '')}{path}")
         note = RequestNote(route, facts)
+        if route is not None:  # for the request log: a fault or Prefer answers before routing
+            scope.setdefault("state", {})[OPERATION_STATE_KEY] = route.operation_id
         answer: dict[str, Any] = {"status": None, "chunks": [], "size": 0}
 
         async def noting(message: Message) -> None:

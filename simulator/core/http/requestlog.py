@@ -28,12 +28,15 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["JsonFormat", "RequestEntry", "RequestLog", "RequestRecorder", "TextFormat",
-           "redact_key", "redact_query"]
+__all__ = ["FAULT_STATE_KEY", "OPERATION_STATE_KEY", "JsonFormat", "RequestEntry", "RequestLog",
+           "RequestRecorder", "TextFormat", "redact_key", "redact_query"]
 
 LOGGER = "ticketsim.requests"
 #: Where a fault-injection middleware records what it did to the request.
 FAULT_STATE_KEY = "ticketsim_fault"
+#: Where the steering layer records the operationId it found (a fault or ``Prefer``
+#: answers before Connexion routes the request).
+OPERATION_STATE_KEY = "ticketsim_operation"
 SECRET_NAME = re.compile(r"key|token|secret|passw|signature|sig$|auth", re.IGNORECASE)
 CREDENTIAL_HEADERS = (b"x-api-key", b"authorization")
 REDACTED = "***"
@@ -66,7 +69,7 @@ class RequestEntry:
     method: str
     path: str
     query: str
-    status: int
+    status: int | None  # None: the connection was dropped without an answer
     latency_ms: float
     operation_id: str | None
     fault: str | None
@@ -81,7 +84,8 @@ class TextFormat(logging.Formatter):
         if entry is None:
             return super().format(record)
         target = f"{entry.path}?{entry.query}" if entry.query else entry.path
-        return (f"{entry.method} {target} {entry.status} {entry.latency_ms:.1f}ms "
+        status = "dropped" if entry.status is None else entry.status
+        return (f"{entry.method} {target} {status} {entry.latency_ms:.1f}ms "
                 f"{entry.operation_id or '-'} key={entry.key or '-'} fault={entry.fault or '-'}")
 
 
@@ -136,7 +140,7 @@ class RequestLog:
         extensions = scope.setdefault("extensions", {})
         state = scope.setdefault("state", {})
         started = time.perf_counter()
-        status = [500]
+        status: list[int | None] = [None]
 
         async def send_status(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -145,10 +149,15 @@ class RequestLog:
 
         try:
             await self.app(scope, receive, send_status)
+        except Exception:
+            if status[0] is None:  # the server's error handler, outside, answers 500
+                status[0] = 500
+            raise
         finally:
             routing = extensions.get("connexion_routing") or {}
             # The resolver's dotted handler name ends with the spec's operationId.
-            operation = str(routing.get("operation_id") or "").rsplit(".", 1)[-1] or None
+            operation = (str(routing.get("operation_id") or "").rsplit(".", 1)[-1]
+                         or state.get(OPERATION_STATE_KEY))
             fault = state.get(FAULT_STATE_KEY)
             entry = RequestEntry(
                 method=scope.get("method", ""), path=scope.get("path", ""),
