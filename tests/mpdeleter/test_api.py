@@ -180,3 +180,18 @@ def test_concurrent_deletes_delete_once(client: TestClient) -> None:
 
     codes = [r.json()["results"][0]["statusCode"] for r in asyncio.run(fire())]
     assert sorted(codes) == [200] + [404] * 19
+
+
+@pytest.mark.parametrize("content_type", ["application/json", None, "text/plain"])
+@pytest.mark.parametrize("path", ["/mpdeleter/v2", "/shsyncx/v1/item", "/shsyncx/v2/item"])
+def test_a_body_nested_too_deeply_is_a_400_not_a_500(client: TestClient, path: str,
+                                                     content_type: str | None) -> None:
+    """100,000 nested arrays exceed the JSON reader's recursion: still a 400 that says so."""
+    headers = {"Authorization": KEY, "x-api-key": KEY} | (
+        {"Content-Type": content_type} if content_type else {})
+    body = b"[" * 100_000 + b"]" * 100_000
+    response = client.request("DELETE" if path.startswith("/mpdeleter") else "POST", path,
+                              content=body, headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.json() == {
+        "message": "The request body is not valid JSON: it is nested too deeply to be read"}

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.core.http.errors import HTTP_METHODS
 
-__all__ = ["NOT_JSON", "JsonBodies", "JsonOperations", "not_json", "read_body"]
+__all__ = ["NOT_JSON", "UNREADABLE", "JsonBodies", "JsonOperations", "not_json", "read_body"]
 
 #: Declared types that real clients send by accident with a JSON body.
 LOOSE_TYPES = frozenset({"", "application/x-www-form-urlencoded", "text/plain"})
@@ -32,10 +32,17 @@ JSON_TYPES = ("application/json",)
 NOT_JSON = "The request body is not valid JSON"
 
 
-def not_json(exc: ValueError) -> str:
+#: What ``json.loads`` raises for a body it cannot read: bad syntax (ValueError), or
+#: arrays/objects nested deeper than the interpreter's recursion limit (RecursionError).
+UNREADABLE = (ValueError, RecursionError)
+
+
+def not_json(exc: ValueError | RecursionError) -> str:
     """The one wording of a body that does not parse as JSON, with where it broke."""
     if isinstance(exc, json.JSONDecodeError):
         return f"{NOT_JSON}: {exc.msg} at line {exc.lineno} column {exc.colno}"
+    if isinstance(exc, RecursionError):
+        return f"{NOT_JSON}: it is nested too deeply to be read"
     return f"{NOT_JSON}: {exc}"
 
 
@@ -94,7 +101,7 @@ class JsonBodies:
         if body.strip():
             try:
                 json.loads(body)
-            except ValueError as exc:
+            except UNREADABLE as exc:
                 response = JSONResponse({"message": not_json(exc)}, status_code=400)
                 await response(scope, receive, send)
                 return

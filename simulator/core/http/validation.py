@@ -24,7 +24,7 @@ from connexion.validators import (
 )
 from jsonschema import Draft4Validator, ValidationError
 
-from simulator.core.http.bodies import not_json
+from simulator.core.http.bodies import UNREADABLE, not_json
 from simulator.core.http.fastcheck import fast_check, python_validator
 
 __all__ = ["VALIDATORS", "describe"]
@@ -90,7 +90,7 @@ class SimJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
             return None
         try:
             return json.loads(text, parse_constant=_refuse_constant)
-        except ValueError as exc:
+        except UNREADABLE as exc:
             raise BadRequestProblem(detail=not_json(exc)) from None
 
     def _validate(self, body: Any) -> dict[Any, Any] | None:
