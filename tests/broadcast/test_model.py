@@ -9,7 +9,6 @@ import pytest
 from starlette.testclient import TestClient
 
 from simulator import fixturegen
-
 from tests.broadcast.helpers import (
     LISTING,
     LIVE_ON,
@@ -125,3 +124,16 @@ def test_a_malformed_broadcasts_section_is_a_400_naming_the_field(
     response = client.post("/_sim/fixtures", json=document)
     assert response.status_code == 400, response.text
     assert named in response.json()["message"] and "Error" not in response.json()["message"]
+
+
+def test_the_default_fixtures_broadcast_each_listing_to_a_subset_of_the_14() -> None:
+    document = fixturegen.load_default()
+    documented = {market["id"] for market in document["marketplaces"]}
+    assert len(documented) == 14
+    chosen = {entry["listing_id"]: set(entry["marketplaces"]) for entry in document["broadcasts"]}
+    assert set(chosen) >= {listing["listing_id"] for listing in document["listings"]}
+    assert all(markets and markets <= documented for markets in chosen.values())
+    assert any(markets != documented for markets in chosen.values())
+    assert len({frozenset(markets) for markets in chosen.values()}) > 10  # not one fixed set
+    for order in document["orders"]:  # a fixture order was sold where the listing is live
+        assert order["marketplace_id"] in chosen[order["listing_id"]]
