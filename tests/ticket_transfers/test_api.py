@@ -190,3 +190,27 @@ def test_public_list(tt: TestClient) -> None:
         "tickets[0][id]": "string", "tickets[0][secret]": "string",
         "childEventId": KNOWN.transfer("CREATED")["eventId"]})
     assert season.status_code == 200
+
+
+@pytest.mark.parametrize("style", ["repeated", "brackets", "indices"])
+def test_array_filters_as_javascript_clients_send_them(tt: TestClient, style: str) -> None:
+    """``status=A&status=B`` (repeated), ``status[]=`` (axios), ``status[0]=`` (qs)."""
+    ticket = KNOWN.free()[0]
+    made = create(tt, [ticket]).json()
+
+    def encoded(name: str, values: list[str]) -> list[tuple[str, str]]:
+        keys = {"repeated": lambda n: name, "brackets": lambda n: f"{name}[]",
+                "indices": lambda n: f"{name}[{n}]"}[style]
+        return [(keys(n), value) for n, value in enumerate(values)]
+
+    def ids(pairs: list[tuple[str, str]]) -> list[str]:
+        return _ids(tt.get("/api/ticket-transfers", params=[*pairs, ("top", "1000")],
+                           headers=SELLER))
+
+    assert ids(encoded("ticketIds", ["other", ticket["_id"]])) == [made["_id"]]
+    rejected = ids(encoded("status", ["REJECTED", "EXPIRED"]))
+    assert rejected and made["_id"] not in rejected
+    assert made["_id"] in ids(encoded("status", ["EXPIRED", "CREATED"]))
+    refused = tt.get("/api/ticket-transfers", params=encoded("status", ["NOPE"]),
+                     headers=SELLER)
+    assert refused.status_code == 400 and "status" in refused.json()["message"]
