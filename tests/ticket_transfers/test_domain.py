@@ -14,7 +14,7 @@ from simulator.runtime import Simulator
 from simulator.services.ticket_transfers import domain, outbox
 from simulator.services.ticket_transfers.domain import CreateRequest
 from simulator.services.ticket_transfers.errors import TransferFinished
-from simulator.services.ticket_transfers.model import TRANSFER, TransferStatus
+from simulator.services.ticket_transfers.model import TRANSFER, TransferStatus, stamp
 from simulator.services.ticket_transfers.settings import TransferSettings
 from simulator.services.ticket_transfers.tables import tt_outbox
 from simulator.services.ticket_transfers.tickets import TicketKey
@@ -73,6 +73,23 @@ def test_a_second_accept_or_reject_is_refused_naming_the_status(simulator: Simul
         simulator.run(domain.accept_transfer, created["_id"], created["secret"], "A", "B", None)
     with pytest.raises(TransferFinished, match="TRANSFERRED; it cannot become REJECTED"):
         simulator.run(domain.reject_transfer, created["_id"], created["secret"])
+
+
+@pytest.mark.parametrize("action", ["accept", "reject"])
+def test_a_change_moves_updated_at_and_dates_its_history_entry(simulator: Simulator,
+                                                               action: str) -> None:
+    created = _private(simulator, _create(simulator, KNOWN.free())["_id"])
+    simulator.clock.advance(timedelta(hours=5, milliseconds=250))
+    if action == "accept":
+        simulator.run(domain.accept_transfer, created["_id"], created["secret"], "A", "B", None)
+    else:
+        simulator.run(domain.reject_transfer, created["_id"], created["secret"])
+    changed = _private(simulator, created["_id"])
+    assert changed["createdAt"] == created["createdAt"] == created["updatedAt"]
+    assert changed["updatedAt"] != created["updatedAt"]
+    assert changed["updatedAt"] == changed["history"][-1]["date"]
+    assert changed["updatedAt"] == stamp(simulator.clock.now())
+    assert changed["history"][:-1] == created["history"]
 
 
 def test_reject_gives_the_tickets_back_for_another_transfer(simulator: Simulator) -> None:
