@@ -191,6 +191,24 @@ def test_every_change_is_an_event_for_the_webhook_engine(simulator: Simulator) -
         assert [e["id"] for e in outbox.pending_events(conn)] == [events[1]["id"]]
 
 
+def test_an_accept_is_a_transferred_event_with_the_outcome(simulator: Simulator) -> None:
+    created = _create(simulator, KNOWN.free())
+    simulator.run(domain.accept_transfer, created["_id"], created["secret"], "A", "B", None)
+    at_once = _create(simulator, KNOWN.free(seller=KNOWN.other_seller),
+                      requires_acceptance=False)
+    with simulator.store.transaction() as conn:  # the outbox itself: the webhook timer
+        rows = conn.execute(select(tt_outbox.c.type, tt_outbox.c.payload)  # may hand them on
+                            .order_by(tt_outbox.c.seq)).all()
+    events = [(row.type, row.payload) for row in rows
+              if row.payload["ticketTransfer"]["_id"] in (created["_id"], at_once["_id"])]
+    assert [kind for kind, _payload in events] == ["ticketTransfer.created",
+                                                   "ticketTransfer.transferred"] * 2
+    transferred = events[1][1]
+    assert set(transferred) == {"ticketTransfer"}
+    assert transferred["ticketTransfer"]["status"] == "TRANSFERRED"
+    assert transferred["ticketTransfer"]["outcome"]["tickets"]
+
+
 def _race(sim: Simulator, transfer: dict[str, Any]) -> list[str]:
     """Accept and reject ``transfer`` from two threads released together."""
     barrier = threading.Barrier(2)
