@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from conformance import session as run
 from conformance.target import Target
 
 pytestmark = [pytest.mark.service("ticket_transfers"), pytest.mark.writes]
@@ -74,3 +75,23 @@ def test_secrets_and_keys(client: httpx.Client, seller: dict[str, str]) -> None:
                           ).status_code == 403
     assert client.get(f"{BASE}/string", headers=seller).status_code == 200
     assert client.get(BASE, headers=seller, params={"top": 1001}).status_code == 400
+
+
+def test_other_methods_on_the_collection_are_405_for_create_and_list(
+        client: httpx.Client, conformance: run.Session) -> None:
+    """PUT, PATCH and DELETE on ``/ticket-transfers`` are 405 allowing GET and POST.
+
+    Both operations of that path (create and the private list) document the 405;
+    the coverage table files an answer under one operation, so it is recorded
+    against both (else the list's 405 is never seen).
+    """
+    at_path = [operation for service in conformance.services for operation in service.operations
+               if service.name == "ticket_transfers" and operation.path == "/ticket-transfers"]
+    assert {operation.method for operation in at_path} == {"GET", "POST"}
+    for method in ("PUT", "PATCH", "DELETE"):
+        refused = client.request(method, BASE, json={})
+        assert refused.status_code == 405, refused.text
+        assert set(refused.headers["allow"].replace(" ", "").split(",")) == {"GET", "POST"}
+        assert set(refused.json()) == {"message"}
+        for operation in at_path:
+            conformance.observations.record(operation, 405, f"{method} {refused.url}")

@@ -25,6 +25,7 @@ from simulator.core.http.handlers import SECURITY_MAP
 from simulator.core.http.handlers import install as decorate_handlers_once
 from simulator.core.http.parking import Parked
 from simulator.core.http.paths import TrailingSlash
+from simulator.core.http.query import QsArrays
 from simulator.core.http.requestlog import RequestLog, RequestRecorder
 from simulator.core.http.specfast import install as skip_revalidation
 from simulator.core.http.steering import add_steering
@@ -68,7 +69,7 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
                 spec, base_path=mount.base_path,
                 resolver=RelativeResolver(service.api_module(mount)),
                 validate_responses=config.validate_responses, strict_validation=False,
-                pythonic_params=False,
+                pythonic_params=False, uri_parser_class=QsArrays,
             )
     for exc_class, handler in handlers(allow):
         app.add_error_handler(exc_class, handler)

@@ -42,8 +42,17 @@ def _public_read(case: Case, _data: KnownData) -> st.SearchStrategy[Case] | None
 
 
 def _public_list(case: Case, _data: KnownData) -> st.SearchStrategy[Case] | None:
-    tickets: dict[str, Any] = {"0": {"id": DOCUMENTED, "secret": DOCUMENTED}}
-    return st.just(with_values(case, query={"tickets": tickets}))
+    """The documented ticket and secret, in the wire form (``tickets[0][id]=``).
+
+    Cases arrive with their deepObject parameters already expanded into
+    bracketed keys, so a nested ``{"tickets": {...}}`` set here would be sent as
+    its Python repr (and refused): the generated ``tickets[...]`` keys are
+    replaced by the documented ticket's.
+    """
+    kept = {key: value for key, value in (case.query or {}).items()
+            if key != "tickets" and not key.startswith("tickets[")}
+    case.query = {**kept, "tickets[0][id]": DOCUMENTED, "tickets[0][secret]": DOCUMENTED}
+    return st.just(case)
 
 
 GROUNDERS: dict[str, Any] = {

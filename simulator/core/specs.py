@@ -28,6 +28,8 @@ SHARED = "_shared.yaml"
 #: ``openapi/`` of the source tree, or its copy in an installed wheel.
 SPEC_DIR = data_file("openapi", SHARED).parent
 API_KEY_INFO = "simulator.core.http.security.api_key_info"
+#: An apiKey scheme in the ``Authorization`` header is a raw key (MPDeleter's): terse 403.
+RAW_KEY_INFO = "simulator.core.http.security.raw_key_info"
 BEARER_INFO = "simulator.core.http.security.bearer_info"
 
 
@@ -58,7 +60,8 @@ def _merged(name: str, with_security_hooks: bool) -> dict[str, Any]:
     if with_security_hooks:
         for scheme in components.get("securitySchemes", {}).values():
             if scheme.get("type") == "apiKey":
-                scheme["x-apikeyInfoFunc"] = API_KEY_INFO
+                raw = str(scheme.get("name")).lower() == "authorization"
+                scheme["x-apikeyInfoFunc"] = RAW_KEY_INFO if raw else API_KEY_INFO
             elif scheme.get("type") == "http" and str(scheme.get("scheme")).lower() == "bearer":
                 scheme["x-bearerInfoFunc"] = BEARER_INFO
     return document

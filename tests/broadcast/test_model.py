@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
+from simulator import fixturegen
 from tests.broadcast.helpers import (
     LISTING,
     LIVE_ON,
@@ -109,3 +111,29 @@ def test_control_plane_refusals(client: TestClient) -> None:
     assert never.status_code == 400 and "never broadcast" in never.json()["message"]
     assert client.put("/_sim/listings/nope/delete-failures",
                       json={"marketplaces": []}).status_code == 404
+
+
+@pytest.mark.parametrize(("entry", "named"), [
+    ({"listing_id": "87000000"}, "marketplaces"),
+    ({"listing_id": "87000000", "marketplaces": ["Vivid"]}, "marketplaces"),
+    ("87000000", "broadcasts"),
+])
+def test_a_malformed_broadcasts_section_is_a_400_naming_the_field(
+        client: TestClient, entry: object, named: str) -> None:
+    document = {**fixturegen.load_default(), "broadcasts": [entry]}
+    response = client.post("/_sim/fixtures", json=document)
+    assert response.status_code == 400, response.text
+    assert named in response.json()["message"] and "Error" not in response.json()["message"]
+
+
+def test_the_default_fixtures_broadcast_each_listing_to_a_subset_of_the_14() -> None:
+    document = fixturegen.load_default()
+    documented = {market["id"] for market in document["marketplaces"]}
+    assert len(documented) == 14
+    chosen = {entry["listing_id"]: set(entry["marketplaces"]) for entry in document["broadcasts"]}
+    assert set(chosen) >= {listing["listing_id"] for listing in document["listings"]}
+    assert all(markets and markets <= documented for markets in chosen.values())
+    assert any(markets != documented for markets in chosen.values())
+    assert len({frozenset(markets) for markets in chosen.values()}) > 10  # not one fixed set
+    for order in document["orders"]:  # a fixture order was sold where the listing is live
+        assert order["marketplace_id"] in chosen[order["listing_id"]]

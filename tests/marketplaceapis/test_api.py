@@ -6,7 +6,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from simulator import fixturegen
-from tests.broadcast.helpers import KEY, SEATS, USER, hold, invoice
+from tests.broadcast.helpers import KEY, LISTING, SEATS, USER, hold, invoice
 from tests.conftest import BROKER_HEADERS, MARKETPLACE_HEADERS
 
 PATH = "/marketplaceapis/transfer/v1"
@@ -37,6 +37,38 @@ def test_an_order_invoiced_through_sales_has_a_stable_buyer(client: TestClient) 
     assert client.get(PATH, headers={"x-api-key": KEY}, params=params).json() == buyer
     other = client.get(PATH, headers={"x-api-key": KEY}, params={**params, "order_id": "x"})
     assert other.status_code == 404
+
+
+BUYER = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
+
+
+def test_the_buyer_given_with_the_invoice_is_the_recipient(client: TestClient) -> None:
+    invoiced = client.post("/sales/v1/Vivid/invoice", headers=MARKETPLACE_HEADERS, json={
+        "order_id": "VV-1", "predelivered": True, "delivery_option": "PDF",
+        "payout": {"price": 35.5}, "section": "127", "tickets": SEATS[:1],
+        "broker": str(USER), "listing_id": LISTING, "buyer": BUYER})
+    assert invoiced.status_code == 200, invoiced.text
+    response = client.get(PATH, headers={"x-api-key": KEY}, params={
+        "marketplace_id": "4", "user_id": str(USER), "order_id": "VV-1"})
+    assert response.json() == {"order_number": "VV-1", "vendor": "Vivid", **BUYER}
+    order = client.get("/sales/v1/Vivid/order", headers={"x-api-key": KEY},
+                       params={"user_id": USER, "order_id": "VV-1"})
+    assert order.json()["buyer"] == BUYER
+
+
+@pytest.mark.parametrize(("buyer", "named"), [
+    ({**BUYER, "email": "not-an-email"}, "email"),
+    ({"first_name": "Ada", "email": "ada@example.com"}, "last_name"),
+    ("Ada Lovelace", "buyer"),
+])
+def test_a_malformed_invoice_buyer_is_a_400(client: TestClient, buyer: object,
+                                            named: str) -> None:
+    response = client.post("/sales/v1/Vivid/invoice", headers=MARKETPLACE_HEADERS, json={
+        "order_id": "VV-2", "predelivered": True, "delivery_option": "PDF",
+        "payout": {"price": 35.5}, "section": "127", "tickets": SEATS[:1],
+        "broker": str(USER), "listing_id": LISTING, "buyer": buyer})
+    assert response.status_code == 400, response.text
+    assert named in response.json()["message"]
 
 
 @pytest.mark.parametrize(("params", "status", "named"), [

@@ -93,6 +93,9 @@ def test_v1_creates_a_stubhub_listing_for_a_listing_never_there(client: TestClie
     ({"price": "abc"}, "price"),
     ({"price": "NaN"}, "price"),
     ({"price": "-1"}, "price"),
+    ({"price": "1_000"}, "price"),  # Python's float() reads these; no JSON client means them
+    ({"price": "\u0661\u0663\u0663"}, "price"),  # Arabic-Indic digits
+    ({"price": "0x10"}, "price"),
     ({"event_date": "13/45/2018"}, "event_date"),
     ({"event_date": "2018-08-23"}, "event_date"),
     ({"event_time": "25:05 PM"}, "event_time"),
@@ -121,6 +124,17 @@ def test_required_fields_must_be_sent_even_when_null(client: TestClient, missing
 def test_v2_refuses_a_price_that_is_not_a_number(client: TestClient) -> None:
     response = v2(client, {**V2_EXAMPLE, "price": "cheap"})
     assert response.status_code == 400 and "price" in response.json()["message"]
+
+
+def test_the_stubhub_listing_id_may_be_sent_back_as_the_response_gave_it(
+        client: TestClient) -> None:
+    first = v1(client, V1_EXAMPLE).json()
+    assert isinstance(first["sh_listing_id"], str)
+    again = v1(client, {**V1_EXAMPLE, "price": "140", "sh_listing_id": first["sh_listing_id"]})
+    assert again.status_code == 200, again.text
+    assert again.json()["sh_listing_id"] == first["sh_listing_id"]
+    as_number = v1(client, {**V1_EXAMPLE, "sh_listing_id": int(first["sh_listing_id"])})
+    assert as_number.status_code == 200, as_number.text
 
 
 def test_another_stubhub_listing_id_is_refused(client: TestClient) -> None:

@@ -180,13 +180,63 @@ def test_public_list(tt: TestClient) -> None:
     assert tt.get("/api/public/ticket-transfers",
                   params={**params, "updatedAt[$gt]": made["createdAt"]}).json() == []
     assert tt.get("/api/public/ticket-transfers").status_code == 400
+    too_many = tt.get("/api/public/ticket-transfers", params={
+        f"tickets[{n}][{field}]": f"t{n}" for n in range(101) for field in ("id", "secret")})
+    assert too_many.status_code == 400
+    assert too_many.json() == {
+        "message": "query parameter 'tickets' may have at most 100 keys (got 101)"}
     assert tt.get("/api/public/ticket-transfers", params={
         **params, "tickets[0][secret]": "wrong"}).status_code == 401
     assert tt.get("/api/public/ticket-transfers", params={
         "tickets[0][id]": "nope", "tickets[0][secret]": "x"}).status_code == 404
     assert tt.get("/api/public/ticket-transfers",
                   params={**params, "status": "EXPIRED"}).status_code == 400
-    season = tt.get("/api/public/ticket-transfers", params={
-        "tickets[0][id]": "string", "tickets[0][secret]": "string",
-        "childEventId": KNOWN.transfer("CREATED")["eventId"]})
-    assert season.status_code == 200
+
+
+def test_public_list_child_event_filter(tt: TestClient) -> None:
+    """``childEventId`` keeps a season card's transfers for that child event only."""
+    documented = next(t for t in KNOWN.transfers if t["_id"] == "string")
+    child = documented["eventId"]  # the season child the documented transfer is for
+    other = next(e for e, event in KNOWN.events.items()
+                 if event.get("groupEventId") == documented["groupEventId"] and e != child)
+    card = {"tickets[0][id]": "string", "tickets[0][secret]": "string"}
+    for_child = tt.get("/api/public/ticket-transfers", params={**card, "childEventId": child})
+    assert [t["_id"] for t in for_child.json()] == ["string"]
+    assert tt.get("/api/public/ticket-transfers",
+                  params={**card, "childEventId": other}).json() == []
+
+
+def test_private_list_recipient_id_filter(tt: TestClient) -> None:
+    """``recipient[id]`` matches the recipient's customer id (known once accepted)."""
+    made = create(tt, KNOWN.free(), email="by.id@example.com").json()
+    accepted = tt.post(f"/api/ticket-transfers/{made['_id']}/accept", json={
+        "secret": made["secret"], "prename": "Ada", "lastname": "Lovelace"}).json()
+    customer = accepted["recipient"]["customerId"]
+    found = tt.get("/api/ticket-transfers", params={"recipient[id]": customer}, headers=SELLER)
+    assert _ids(found) == [made["_id"]]
+    assert _ids(tt.get("/api/ticket-transfers", params={"recipient[id]": "nobody"},
+                       headers=SELLER)) == []
+
+
+@pytest.mark.parametrize("style", ["repeated", "brackets", "indices"])
+def test_array_filters_as_javascript_clients_send_them(tt: TestClient, style: str) -> None:
+    """``status=A&status=B`` (repeated), ``status[]=`` (axios), ``status[0]=`` (qs)."""
+    ticket = KNOWN.free()[0]
+    made = create(tt, [ticket]).json()
+
+    def encoded(name: str, values: list[str]) -> list[tuple[str, str]]:
+        keys = {"repeated": lambda n: name, "brackets": lambda n: f"{name}[]",
+                "indices": lambda n: f"{name}[{n}]"}[style]
+        return [(keys(n), value) for n, value in enumerate(values)]
+
+    def ids(pairs: list[tuple[str, str]]) -> list[str]:
+        return _ids(tt.get("/api/ticket-transfers", params=[*pairs, ("top", "1000")],
+                           headers=SELLER))
+
+    assert ids(encoded("ticketIds", ["other", ticket["_id"]])) == [made["_id"]]
+    rejected = ids(encoded("status", ["REJECTED", "EXPIRED"]))
+    assert rejected and made["_id"] not in rejected
+    assert made["_id"] in ids(encoded("status", ["EXPIRED", "CREATED"]))
+    refused = tt.get("/api/ticket-transfers", params=encoded("status", ["NOPE"]),
+                     headers=SELLER)
+    assert refused.status_code == 400 and "status" in refused.json()["message"]

@@ -14,7 +14,7 @@ from simulator.runtime import Simulator
 from simulator.services.ticket_transfers import domain, outbox
 from simulator.services.ticket_transfers.domain import CreateRequest
 from simulator.services.ticket_transfers.errors import TransferFinished
-from simulator.services.ticket_transfers.model import TRANSFER, TransferStatus
+from simulator.services.ticket_transfers.model import TRANSFER, TransferStatus, stamp
 from simulator.services.ticket_transfers.settings import TransferSettings
 from simulator.services.ticket_transfers.tables import tt_outbox
 from simulator.services.ticket_transfers.tickets import TicketKey
@@ -73,6 +73,23 @@ def test_a_second_accept_or_reject_is_refused_naming_the_status(simulator: Simul
         simulator.run(domain.accept_transfer, created["_id"], created["secret"], "A", "B", None)
     with pytest.raises(TransferFinished, match="TRANSFERRED; it cannot become REJECTED"):
         simulator.run(domain.reject_transfer, created["_id"], created["secret"])
+
+
+@pytest.mark.parametrize("action", ["accept", "reject"])
+def test_a_change_moves_updated_at_and_dates_its_history_entry(simulator: Simulator,
+                                                               action: str) -> None:
+    created = _private(simulator, _create(simulator, KNOWN.free())["_id"])
+    simulator.clock.advance(timedelta(hours=5, milliseconds=250))
+    if action == "accept":
+        simulator.run(domain.accept_transfer, created["_id"], created["secret"], "A", "B", None)
+    else:
+        simulator.run(domain.reject_transfer, created["_id"], created["secret"])
+    changed = _private(simulator, created["_id"])
+    assert changed["createdAt"] == created["createdAt"] == created["updatedAt"]
+    assert changed["updatedAt"] != created["updatedAt"]
+    assert changed["updatedAt"] == changed["history"][-1]["date"]
+    assert changed["updatedAt"] == stamp(simulator.clock.now())
+    assert changed["history"][:-1] == created["history"]
 
 
 def test_reject_gives_the_tickets_back_for_another_transfer(simulator: Simulator) -> None:
@@ -172,6 +189,24 @@ def test_every_change_is_an_event_for_the_webhook_engine(simulator: Simulator) -
         assert events[1]["data"]["ticketTransfer"]["status"] == "REJECTED"
         assert outbox.mark_delivered(conn, simulator.clock.now(), [events[0]["id"]]) == 1
         assert [e["id"] for e in outbox.pending_events(conn)] == [events[1]["id"]]
+
+
+def test_an_accept_is_a_transferred_event_with_the_outcome(simulator: Simulator) -> None:
+    created = _create(simulator, KNOWN.free())
+    simulator.run(domain.accept_transfer, created["_id"], created["secret"], "A", "B", None)
+    at_once = _create(simulator, KNOWN.free(seller=KNOWN.other_seller),
+                      requires_acceptance=False)
+    with simulator.store.transaction() as conn:  # the outbox itself: the webhook timer
+        rows = conn.execute(select(tt_outbox.c.type, tt_outbox.c.payload)  # may hand them on
+                            .order_by(tt_outbox.c.seq)).all()
+    events = [(row.type, row.payload) for row in rows
+              if row.payload["ticketTransfer"]["_id"] in (created["_id"], at_once["_id"])]
+    assert [kind for kind, _payload in events] == ["ticketTransfer.created",
+                                                   "ticketTransfer.transferred"] * 2
+    transferred = events[1][1]
+    assert set(transferred) == {"ticketTransfer"}
+    assert transferred["ticketTransfer"]["status"] == "TRANSFERRED"
+    assert transferred["ticketTransfer"]["outcome"]["tickets"]
 
 
 def _race(sim: Simulator, transfer: dict[str, Any]) -> list[str]:

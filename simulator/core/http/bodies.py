@@ -24,8 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.core.http.errors import HTTP_METHODS
 
-__all__ = ["MAX_DEPTH", "NOT_JSON", "JsonBodies", "JsonOperations", "load_json", "not_json",
-           "read_body"]
+__all__ = ["MAX_DEPTH", "NOT_JSON", "UNREADABLE", "JsonBodies", "JsonOperations", "load_json",
+           "not_json", "read_body"]
 
 #: Declared types that real clients send by accident with a JSON body.
 LOOSE_TYPES = frozenset({"", "application/x-www-form-urlencoded", "text/plain"})
@@ -34,7 +34,7 @@ NOT_JSON = "The request body is not valid JSON"
 #: Arrays and objects nested deeper than this are refused: no documented body comes
 #: close, and Python's parser and validators recurse (a RecursionError is a 500).
 MAX_DEPTH = 100
-TOO_DEEP = f"The request body nests deeper than {MAX_DEPTH} levels"
+TOO_DEEP = f"{NOT_JSON}: it is nested too deeply to be read"
 
 
 class TooDeep(ValueError):
@@ -73,10 +73,15 @@ def load_json(data: bytes | str) -> Any:
     return document
 
 
-def not_json(exc: ValueError) -> str:
+#: What ``json.loads`` raises for a body it cannot read: bad syntax (ValueError), or
+#: arrays/objects nested deeper than the interpreter's recursion limit (RecursionError).
+UNREADABLE = (ValueError, RecursionError)
+
+
+def not_json(exc: ValueError | RecursionError) -> str:
     """The one wording of a body that does not parse as JSON, with where it broke."""
-    if isinstance(exc, TooDeep):
-        return str(exc)
+    if isinstance(exc, TooDeep | RecursionError):
+        return TOO_DEEP
     if isinstance(exc, json.JSONDecodeError):
         return f"{NOT_JSON}: {exc.msg} at line {exc.lineno} column {exc.colno}"
     return f"{NOT_JSON}: {exc}"
@@ -137,7 +142,7 @@ class JsonBodies:
         if body.strip():
             try:
                 load_json(body)
-            except ValueError as exc:
+            except UNREADABLE as exc:
                 response = JSONResponse({"message": not_json(exc)}, status_code=400)
                 await response(scope, receive, send)
                 return

@@ -15,7 +15,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from simulator.core.errors import BadRequest
-from simulator.core.http.bodies import load_json
+from simulator.core.http.bodies import UNREADABLE, load_json
 
 __all__ = ["Facts", "RequestMatch", "field_value"]
 
@@ -41,7 +41,7 @@ class Facts:
         if self._json is _MISSING:
             try:
                 self._json = load_json(self.body) if self.body.strip() else None
-            except (ValueError, UnicodeDecodeError):  # TooDeep is a ValueError
+            except (*UNREADABLE, UnicodeDecodeError):  # not JSON to match on
                 self._json = None
         return self._json
 

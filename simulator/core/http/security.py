@@ -1,15 +1,28 @@
-"""Security callbacks named in the specs (``x-apikeyInfoFunc``)."""
+"""Security callbacks named in the specs (``x-apikeyInfoFunc``, ``x-bearerInfoFunc``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from simulator.core.errors import Forbidden
 from simulator.core.http.context import sim
 
 
 def api_key_info(apikey: str, required_scopes: Any = None) -> dict[str, Any]:
     """Resolve an ``x-api-key`` (or raw ``Authorization``) value; unknown keys get 403."""
     return sim().principal(apikey).token_info()
+
+
+def raw_key_info(apikey: str, required_scopes: Any = None) -> dict[str, Any]:
+    """Resolve a raw key sent as ``Authorization`` (MPDeleter's scheme).
+
+    That API documents its refusal as exactly ``{"message": "Forbidden."}``,
+    so an unknown key gets that body, without the reason other APIs add.
+    """
+    try:
+        return api_key_info(apikey, required_scopes)
+    except Forbidden:
+        raise Forbidden() from None
 
 
 def bearer_info(token: str) -> dict[str, Any]:

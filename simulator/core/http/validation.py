@@ -24,7 +24,7 @@ from connexion.validators import (
 )
 from jsonschema import Draft4Validator, ValidationError
 
-from simulator.core.http.bodies import load_json, not_json
+from simulator.core.http.bodies import UNREADABLE, load_json, not_json
 from simulator.core.http.fastcheck import fast_check, python_validator
 
 __all__ = ["VALIDATORS", "describe"]
@@ -56,6 +56,8 @@ def describe(error: ValidationError, where: str) -> str:
         "maxItems": lambda: f"{field} may have at most {_plural(expected, 'item')} "
                             f"(got {len(got)})",
         "minItems": lambda: f"{field} needs at least {_plural(expected, 'item')}",
+        "maxProperties": lambda: f"{field} may have at most {_plural(expected, 'key')} "
+                                 f"(got {len(got)})",
         "maxLength": lambda: f"{field} may be at most {_plural(expected, 'character')} long",
         "minLength": lambda: f"{field} must be at least {_plural(expected, 'character')} long",
         "maximum": lambda: f"{field} must be at most {expected} (got {_shown(got)})",
@@ -86,7 +88,7 @@ class SimJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
             return None
         try:
             return load_json(text)
-        except ValueError as exc:
+        except UNREADABLE as exc:
             raise BadRequestProblem(detail=not_json(exc)) from None
 
     def _validate(self, body: Any) -> dict[Any, Any] | None:

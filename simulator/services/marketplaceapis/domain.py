@@ -1,9 +1,10 @@
 """Recipient data: who bought an order on a marketplace, for the ticket transfer.
 
-The buyer lives on the marketplace's side: fixture orders carry it; an order
-made through the sales API has none in 1Ticket's record, so the marketplace's
-buyer is a Faker person drawn deterministically from the fixtures seed, the
-marketplace and the order id (the same order always has the same buyer).
+The buyer lives on the marketplace's side: fixture orders carry it, and so
+does an order invoiced through the sales API with a ``buyer``; for one
+invoiced without, the marketplace's buyer is a Faker person drawn
+deterministically from the fixtures seed, the marketplace and the order id
+(the same order always has the same buyer).
 """
 
 from __future__ import annotations

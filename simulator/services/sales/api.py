@@ -38,7 +38,7 @@ async def create_invoice(marketplace_name: str, body: Body, token_info: Body) ->
     payout = sales.Payout(float(body["payout"]["price"]),
                           str(body["payout"].get("currency") or "USD"))
     return _for_marketplace(marketplace_name, token_info, sales.create_invoice,
-                            request, payout), 200
+                            request, payout, sales.Buyer.from_json(body.get("buyer"))), 200
 
 
 async def get_order(marketplace_name: str, user_id: int, order_id: str, token_info: Body

@@ -291,9 +291,28 @@ class Payout:
     currency: str = "USD"
 
 
+@dataclass(frozen=True, slots=True)
+class Buyer:
+    """The marketplace's buyer, when the invoice names one (the transfer recipient)."""
+
+    first_name: str
+    last_name: str
+    email: str
+
+    @classmethod
+    def from_json(cls, value: Any) -> Buyer | None:
+        if not value:
+            return None
+        return cls(*(str(value[name]).strip() for name in ("first_name", "last_name", "email")))
+
+    def as_json(self) -> dict[str, str]:
+        return {"first_name": self.first_name, "last_name": self.last_name,
+                "email": self.email}
+
+
 def create_invoice(
     conn: Connection, now: datetime, marketplace: Marketplace, request: SaleRequest,
-    payout: Payout,
+    payout: Payout, buyer: Buyer | None = None,
 ) -> dict[str, Any]:
     """Sell the order's held seats (or free seats when there is no hold).
 
@@ -345,7 +364,8 @@ def create_invoice(
         predelivered=bool(request.predelivered),
         event_name=event.name if event else None, venue_name=event.venue_name if event else None,
         event_date=event.event_date if event else None, section=listing.section, seats=sold,
-        payout_price=payout.price, payout_currency=payout.currency, buyer=None,
+        payout_price=payout.price, payout_currency=payout.currency,
+        buyer=buyer.as_json() if buyer else None,
         marketplace_listing_id=None,
     ))
     postsale.on_invoice(conn, now, marketplace, request.order_id)  # post-sale calls begin

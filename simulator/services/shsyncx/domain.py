@@ -53,13 +53,17 @@ def _id(body: dict[str, Any], name: str) -> int:
     return int(text)
 
 
+#: A price sent as a string: a decimal number ("133.0", "1.5e2"), not what else float()
+#: reads ("1_000", other scripts' digits, "inf", "nan").
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
+
+
 def _price(value: Any) -> float:
-    if isinstance(value, bool):
+    text = str(value).strip()
+    if isinstance(value, bool) or not (
+            isinstance(value, int | float) or _DECIMAL.fullmatch(text)):
         raise BadRequest(f"price '{value}' is not a number")
-    try:
-        price = float(str(value).strip())
-    except ValueError:
-        raise BadRequest(f"price '{value}' is not a number") from None
+    price = float(value if isinstance(value, int | float) else text)
     if not math.isfinite(price):
         raise BadRequest(f"price '{value}' is not a number")
     return price
