@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +27,7 @@ from simulator.services.sales.domain import HOLD, HoldStatus
 from simulator.services.sales.tables import holds
 from tests.conftest import frozen_config
 from tests.dummy_service import SERVICE as DUMMY
+from tests.served import served
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START = datetime(2030, 1, 1, tzinfo=UTC)
@@ -97,6 +100,30 @@ def test_adding_a_service_changes_no_other_services_fixtures() -> None:
         registry.SERVICES = saved
     assert "pings" in after
     assert {k: v for k, v in after.items() if k != "pings"} == before
+
+
+#: Run ``ticketsim conformance --base-url`` with the server's modules made unimportable.
+CONFORMANCE_WITHOUT_SERVER = """
+import sys
+for name in ("connexion", "simulator.app", "simulator.core.store", "simulator.runtime"):
+    sys.modules[name] = None  # importing any of them now raises ImportError
+from simulator.cli import main
+main(["conformance", "--base-url", sys.argv[1], "--service", "shsyncx",
+      "--max-examples", "1", "--no-details", "--coverage-report", sys.argv[2]])
+"""
+
+
+def test_conformance_against_a_base_url_imports_neither_connexion_nor_the_store(
+        tmp_path: Path) -> None:
+    """The suite imports the registry, not the server: a client's machine needs no store."""
+    with served(create_app(frozen_config())) as url:
+        done = subprocess.run(
+            [sys.executable, "-c", CONFORMANCE_WITHOUT_SERVER, url,
+             str(tmp_path / "coverage.md")],
+            capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "result: PASS" in done.stdout
+    assert "shsyncx    sync_item" in done.stdout  # the service was really exercised
 
 
 # --- transition tables that decide ------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Any
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from simulator.core.http.errors import HTTP_METHODS
+from simulator.core.specs import HTTP_METHODS
 
 __all__ = ["NOT_JSON", "JsonBodies", "JsonOperations", "not_json", "read_body"]
 
