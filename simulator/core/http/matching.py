@@ -41,7 +41,7 @@ class Facts:
         if self._json is _MISSING:
             try:
                 self._json = json.loads(self.body) if self.body.strip() else None
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):  # any body a client sent
                 self._json = None
         return self._json
 

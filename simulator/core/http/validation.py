@@ -24,7 +24,7 @@ from connexion.validators import (
 )
 from jsonschema import Draft4Validator, ValidationError
 
-from simulator.core.http.bodies import not_json
+from simulator.core.http.bodies import not_json, parse_json
 from simulator.core.http.fastcheck import fast_check, python_validator
 
 __all__ = ["VALIDATORS", "describe"]
@@ -89,7 +89,7 @@ class SimJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
         if not text:
             return None
         try:
-            return json.loads(text, parse_constant=_refuse_constant)
+            return parse_json(text, parse_constant=_refuse_constant)
         except ValueError as exc:
             raise BadRequestProblem(detail=not_json(exc)) from None
 
