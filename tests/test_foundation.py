@@ -208,6 +208,27 @@ def test_a_failing_timer_is_logged_and_time_goes_on(caplog: pytest.LogCaptureFix
     simulator.close()
 
 
+def test_the_realtime_ticker_survives_a_tick_that_raises(caplog: pytest.LogCaptureFixture
+                                                         ) -> None:
+    """The served app's ticker logs a failing tick and goes on firing what falls due."""
+    simulator = Simulator(frozen_config(tick_seconds=0.001))
+    real_tick, ticks = simulator.tick, [0]
+
+    def failing_first() -> None:
+        ticks[0] += 1
+        if ticks[0] == 1:
+            raise RuntimeError("store hiccup")
+        real_tick()
+
+    simulator.tick = failing_first  # type: ignore[method-assign]
+    fired = threading.Event()
+    simulator.clock.schedule(simulator.clock.now(), "after", fired.set)
+    with TestClient(create_app(simulator.config, simulator)):  # runs the lifespan's ticker
+        assert fired.wait(30), "the ticker stopped after a failing tick"
+    assert "clock tick failed" in caplog.text
+    simulator.close()
+
+
 def test_a_write_to_unwatched_tables_reads_no_timer() -> None:
     simulator = Simulator(frozen_config())
     simulator.load_fixtures(None)
