@@ -63,6 +63,35 @@ def test_every_registered_service_is_whole(service: Any) -> None:
         assert f"`{service.mounts[0].base_path}" in README.read_text(encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def round_trip() -> tuple[dict[str, Any], dict[str, int]]:
+    """A generated document through JSON and into a fresh simulator: (document, counts)."""
+    import json
+
+    from simulator import fixturegen
+
+    document = json.loads(json.dumps(fixturegen.generate(3, listings=20)))
+    simulator = Simulator(frozen_config())
+    counts = simulator.load_fixtures(document)
+    simulator.close()
+    return document, counts
+
+
+@pytest.mark.parametrize("service", [s for s in SERVICES if s.fixtures], ids=lambda s: s.name)
+def test_every_fixture_section_round_trips(service: Any,
+                                           round_trip: tuple[dict[str, Any], dict[str, int]]
+                                           ) -> None:
+    """Generated, written as JSON, read back and loaded: every entry of each of the
+    service's list sections becomes at least one row."""
+    document, counts = round_trip
+    lists = [s for s in service.part(service.fixtures).SECTIONS
+             if isinstance(document[s], list)]
+    assert lists, service.name
+    for section in lists:
+        assert document[section], f"{service.name}: {section} generated empty"
+        assert counts.get(section, 0) >= len(document[section]), (section, counts)
+
+
 def test_a_dummy_service_needs_one_folder_and_one_registry_line() -> None:
     import simulator.services as registry
 
