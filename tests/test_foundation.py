@@ -142,6 +142,7 @@ main(["conformance", "--base-url", sys.argv[1], "--service", "shsyncx",
 """
 
 
+@pytest.mark.slow  # a real conformance run in a subprocess: ~35 s of collection and checks
 def test_conformance_against_a_base_url_imports_neither_connexion_nor_the_store(
         tmp_path: Path) -> None:
     """The suite imports the registry, not the server: a client's machine needs no store."""
