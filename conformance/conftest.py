@@ -111,8 +111,8 @@ def _build(config: pytest.Config) -> run.Session:
     api_key, broker_key = option("--api-key"), option("--broker-key")
     seller_key = option("--seller-key")
     if simulator:
-        from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
-        from simulator.services.ticket_transfers.fixtures import DEFAULT_SELLER_KEY
+        from simulator.services.platform.keys import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
+        from simulator.services.ticket_transfers.keys import DEFAULT_SELLER_KEY
 
         api_key = api_key or DEFAULT_MARKETPLACE_KEY
         broker_key = broker_key or DEFAULT_BROKER_KEY

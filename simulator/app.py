@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -33,6 +34,8 @@ from simulator.core.http.validation import VALIDATORS
 from simulator.core.specs import load_spec
 from simulator.runtime import Simulator
 from simulator.web import StatePage
+
+log = logging.getLogger("ticketsim")
 
 
 def create_app(config: SimConfig | None = None, simulator: Simulator | None = None) -> AsyncApp:
@@ -95,7 +98,10 @@ def _ticker(simulator: Simulator) -> Any:
         async def tick() -> None:
             while True:
                 await asyncio.sleep(simulator.config.tick_seconds)
-                simulator.tick()
+                try:
+                    simulator.tick()
+                except Exception:  # a store hiccup or a failing event must not stop time
+                    log.exception("clock tick failed; ticking on")
 
         task = asyncio.create_task(tick())
         try:

@@ -7,7 +7,7 @@ import json
 import pytest
 from starlette.testclient import TestClient
 
-from simulator.core.http.bodies import NOT_JSON
+from simulator.core.http.bodies import NOT_JSON, TOO_DEEP
 from simulator.core.specs import load_spec
 from simulator.services import SERVICES
 from tests.conftest import BROKER_HEADERS, MARKETPLACE_HEADERS
@@ -126,3 +126,22 @@ def test_a_request_body_declared_by_reference_is_read_as_json_too(
                            content=json.dumps(CATALOGUE).encode())
     assert response.status_code == 200, response.text
     assert response.json()["job_id"]
+
+
+#: JSON nested past the parser's recursion limit: small (200 KB) but a 500 when unguarded.
+DEEP = b'{"seconds": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+
+
+@pytest.mark.parametrize("content_type", [None, "application/json"])
+@pytest.mark.parametrize(("method", "path", "headers"), [
+    ("POST", "/sales/v1/Stubhub", MARKETPLACE_HEADERS),
+    ("POST", "/_sim/clock/advance", {}),
+    ("POST", "/api/ticket-transfers", {"Authorization": "Bearer sim-seller-key"}),
+], ids=["sales", "control", "ticket_transfers"])
+def test_a_body_nested_too_deeply_is_a_clear_400(raw: TestClient, content_type: str | None,
+                                                method: str, path: str,
+                                                headers: dict[str, str]) -> None:
+    sent = {**headers, **({"content-type": content_type} if content_type else {})}
+    response = raw.request(method, path, content=DEEP, headers=sent)
+    assert response.status_code == 400, response.text
+    assert response.json() == {"message": TOO_DEEP}

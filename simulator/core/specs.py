@@ -22,8 +22,10 @@ import yaml
 
 from simulator.core.resources import data_file
 
-__all__ = ["SPEC_DIR", "load_spec", "spec_path"]
+__all__ = ["HTTP_METHODS", "SPEC_DIR", "load_spec", "spec_path"]
 
+#: The keys of an OpenAPI path item that are operations.
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 SHARED = "_shared.yaml"
 #: ``openapi/`` of the source tree, or its copy in an installed wheel.
 SPEC_DIR = data_file("openapi", SHARED).parent

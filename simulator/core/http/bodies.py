@@ -9,6 +9,10 @@ operation that consumes only JSON, this middleware reads such a body and
   validated and handed over like any JSON body;
 - answers 400 ``{"message": ...}`` saying the body is not JSON otherwise.
 
+Every JSON request body is parsed by :func:`parse_json`, which refuses a body
+nested past the parser's recursion limit (``[[[[...]]]]``, a few hundred KB)
+with a 400 instead of letting the ``RecursionError`` become a 500.
+
 Other declared types (``multipart/form-data``, ``application/octet-stream``,
 ...) pass through untouched, and so do operations that accept them.
 """
@@ -22,27 +26,36 @@ from typing import Any
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from simulator.core.http.errors import HTTP_METHODS
+from simulator.core.specs import HTTP_METHODS
 
-__all__ = ["NOT_JSON", "UNREADABLE", "JsonBodies", "JsonOperations", "not_json", "read_body"]
+__all__ = ["NOT_JSON", "TOO_DEEP", "JsonBodies", "JsonOperations", "NestedTooDeeply", "not_json",
+           "parse_json", "read_body"]
 
 #: Declared types that real clients send by accident with a JSON body.
 LOOSE_TYPES = frozenset({"", "application/x-www-form-urlencoded", "text/plain"})
 JSON_TYPES = ("application/json",)
 NOT_JSON = "The request body is not valid JSON"
+TOO_DEEP = "The request body nests arrays or objects too deeply to be read"
 
 
-#: What ``json.loads`` raises for a body it cannot read: bad syntax (ValueError), or
-#: arrays/objects nested deeper than the interpreter's recursion limit (RecursionError).
-UNREADABLE = (ValueError, RecursionError)
+class NestedTooDeeply(ValueError):
+    """A JSON body nested past the parser's recursion limit."""
 
 
-def not_json(exc: ValueError | RecursionError) -> str:
+def parse_json(body: str | bytes, **options: Any) -> Any:
+    """``json.loads(body, **options)``; too deep a nesting raises :class:`NestedTooDeeply`."""
+    try:
+        return json.loads(body, **options)
+    except RecursionError:
+        raise NestedTooDeeply(TOO_DEEP) from None
+
+
+def not_json(exc: ValueError) -> str:
     """The one wording of a body that does not parse as JSON, with where it broke."""
+    if isinstance(exc, NestedTooDeeply):
+        return TOO_DEEP
     if isinstance(exc, json.JSONDecodeError):
         return f"{NOT_JSON}: {exc.msg} at line {exc.lineno} column {exc.colno}"
-    if isinstance(exc, RecursionError):
-        return f"{NOT_JSON}: it is nested too deeply to be read"
     return f"{NOT_JSON}: {exc}"
 
 
@@ -100,8 +113,8 @@ class JsonBodies:
         body = await read_body(receive)
         if body.strip():
             try:
-                json.loads(body)
-            except UNREADABLE as exc:
+                parse_json(body)
+            except ValueError as exc:
                 response = JSONResponse({"message": not_json(exc)}, status_code=400)
                 await response(scope, receive, send)
                 return

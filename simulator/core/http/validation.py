@@ -24,7 +24,7 @@ from connexion.validators import (
 )
 from jsonschema import Draft4Validator, ValidationError
 
-from simulator.core.http.bodies import UNREADABLE, not_json
+from simulator.core.http.bodies import not_json, parse_json
 from simulator.core.http.fastcheck import fast_check, python_validator
 
 __all__ = ["VALIDATORS", "describe"]
@@ -56,8 +56,6 @@ def describe(error: ValidationError, where: str) -> str:
         "maxItems": lambda: f"{field} may have at most {_plural(expected, 'item')} "
                             f"(got {len(got)})",
         "minItems": lambda: f"{field} needs at least {_plural(expected, 'item')}",
-        "maxProperties": lambda: f"{field} may have at most {_plural(expected, 'key')} "
-                                 f"(got {len(got)})",
         "maxLength": lambda: f"{field} may be at most {_plural(expected, 'character')} long",
         "minLength": lambda: f"{field} must be at least {_plural(expected, 'character')} long",
         "maximum": lambda: f"{field} must be at most {expected} (got {_shown(got)})",
@@ -91,8 +89,8 @@ class SimJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
         if not text:
             return None
         try:
-            return json.loads(text, parse_constant=_refuse_constant)
-        except UNREADABLE as exc:
+            return parse_json(text, parse_constant=_refuse_constant)
+        except ValueError as exc:
             raise BadRequestProblem(detail=not_json(exc)) from None
 
     def _validate(self, body: Any) -> dict[Any, Any] | None:
