@@ -47,7 +47,7 @@ from simulator.core.jobs import JobBoard
 from simulator.core.leases import Firing, fire_once, lease
 from simulator.core.peers import Peers, peers_for
 from simulator.core.service import ServiceDef, ServiceRuntime
-from simulator.core.store import Store, is_write_clash, meta, written_tables
+from simulator.core.store import Store, WriteNeeded, is_write_clash, meta, written_tables
 from simulator.core.timers import Timer
 from simulator.services import SERVICES
 from simulator.services.control import domain as control
@@ -140,6 +140,23 @@ class Simulator:
             self._arm(dues)
             return result
         raise Conflict("A concurrent request changed the same data; try again")
+
+    def read(self, operation: Callable[Concatenate[Connection, datetime, P], R],
+             *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run ``operation(conn, now, ...)``, a read that may first apply due work.
+
+        It is tried in a read transaction, which takes no writer lock: on a
+        SQLite file other processes' writes go on meanwhile (WAL readers), so
+        reads scale with ``--workers``. When it finds work due and tries to
+        write, the write is refused before it runs (:class:`WriteNeeded`) and
+        the operation runs again as :meth:`run`, which applies it.
+        """
+        now = self.clock.now()
+        try:
+            with self.store.read() as conn:
+                return operation(conn, now, *args, **kwargs)
+        except WriteNeeded:
+            return self.run(operation, *args, **kwargs)
 
     def query(self, operation: Callable[Concatenate[Connection, P], R],
               *args: P.args, **kwargs: P.kwargs) -> R:

@@ -127,9 +127,24 @@ WRITTEN = "ticketsim_written"
 READ_ONLY = "ticketsim_read_only"
 
 
+class WriteNeeded(Exception):
+    """A statement tried to write inside :meth:`Store.read`.
+
+    Raised before the statement runs, so nothing was written:
+    :meth:`simulator.runtime.Simulator.read` answers it by running the same
+    operation again as a write transaction.
+    """
+
+
 def note_write(conn: Connection, clause: Any) -> None:
-    """Record in ``conn.info`` the table ``clause`` inserts, updates or deletes (if any)."""
+    """Record in ``conn.info`` the table ``clause`` inserts, updates or deletes (if any).
+
+    In a :meth:`Store.read` transaction a write is refused with
+    :class:`WriteNeeded` before it runs.
+    """
     if isinstance(clause, UpdateBase):
+        if conn.get_execution_options().get(READ_ONLY, False):
+            raise WriteNeeded(f"a write to {getattr(clause, 'table', '?')} in a read")
         table = getattr(clause, "table", None)
         name = getattr(table, "name", None)
         if name:
