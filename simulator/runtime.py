@@ -182,12 +182,7 @@ class Simulator:
         """
         if not self.config.shared:
             return
-        query = select(meta.c.key, meta.c.value).where(
-            meta.c.key.in_((control.CLOCK_KEY, GENERATION_KEY)))
-        if self.store.is_postgresql:
-            query = query.with_for_update(read=True)
-        rows = {row.key: row.value for row in conn.execute(query)}
-        clock, generation = rows.get(control.CLOCK_KEY), rows.get(GENERATION_KEY)
+        clock, generation = self._shared_rows(conn, lock=True)
         if ((clock is not None and int(clock.get("version", 0)) != seen[0])
                 or (generation is not None and generation.get("id") != seen[1])):
             raise _StaleInstant
@@ -202,12 +197,36 @@ class Simulator:
         write, the write is refused before it runs (:class:`WriteNeeded`) and
         the operation runs again as :meth:`run`, which applies it.
         """
-        now = self.clock.now()
         try:
             with self.store.read() as conn:
-                return operation(conn, now, *args, **kwargs)
+                now = self._instant_in_read(conn)
+                if now is not None:
+                    return operation(conn, now, *args, **kwargs)
         except WriteNeeded:
             return self.run(operation, *args, **kwargs)
+        self.sync()  # another process loaded new state: forget the old, then read again
+        return self.read(operation, *args, **kwargs)
+
+    def _instant_in_read(self, conn: Connection) -> datetime | None:
+        """The instant of a read; shared, the clock row read in the same transaction
+        (one round trip fewer than :meth:`sync`), or None when the state was replaced."""
+        if not self.config.shared:
+            return self._clock.now()
+        clock, generation = self._shared_rows(conn)
+        if generation is not None and generation.get("id") != self._generation:
+            return None
+        self._adopt_clock(clock)
+        return self._clock.now()
+
+    def _shared_rows(self, conn: Connection, *, lock: bool = False
+                     ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The saved clock and generation rows (``lock``: share-locked on PostgreSQL)."""
+        query = select(meta.c.key, meta.c.value).where(
+            meta.c.key.in_((control.CLOCK_KEY, GENERATION_KEY)))
+        if lock and self.store.is_postgresql:
+            query = query.with_for_update(read=True)
+        rows = {row.key: row.value for row in conn.execute(query)}
+        return rows.get(control.CLOCK_KEY), rows.get(GENERATION_KEY)
 
     def query(self, operation: Callable[Concatenate[Connection, P], R],
               *args: P.args, **kwargs: P.kwargs) -> R:
@@ -224,14 +243,11 @@ class Simulator:
         if not self.config.shared:
             return
         with self.store.read() as conn:
-            rows = {row.key: row.value for row in conn.execute(
-                select(meta.c.key, meta.c.value).where(
-                    meta.c.key.in_((control.CLOCK_KEY, GENERATION_KEY))))}
-        generation = rows.get(GENERATION_KEY)
+            clock, generation = self._shared_rows(conn)
         if generation is not None and generation.get("id") != self._generation:
             self._generation = generation.get("id")
             self._forget()
-        self._adopt_clock(rows.get(control.CLOCK_KEY))
+        self._adopt_clock(clock)
 
     def _adopt_clock(self, clock: dict[str, Any] | None) -> None:
         """Take on the saved clock when another process changed it since we last looked."""
