@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import fcntl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -123,8 +123,22 @@ def begin_on_driver(conn: Connection, sql: str) -> None:
 
 
 WRITTEN = "ticketsim_written"
+#: ``conn.info`` key: actions to run once the current transaction has committed.
+AFTER_COMMIT = "ticketsim_after_commit"
 #: Execution option of :meth:`Store.read` connections (SQLite: a deferred ``BEGIN``).
 READ_ONLY = "ticketsim_read_only"
+
+
+def after_commit(conn: Connection, action: Callable[[], object]) -> None:
+    """Run ``action`` once ``conn``'s transaction (a :meth:`Store.transaction`) has
+    committed; never if it rolls back. Another thread woken by ``action`` then
+    reads the committed rows, on PostgreSQL too, where no process lock orders it
+    after the writer. Outside such a transaction ``action`` runs at once."""
+    pending = conn.info.get(AFTER_COMMIT)
+    if pending is None:
+        action()
+    else:
+        pending.append(action)
 
 
 class WriteNeeded(Exception):
@@ -248,18 +262,29 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One atomic unit of work: committed on success, rolled back on error."""
+        committed: list[Callable[[], object]] = []
         with self._lock, self._writer():
             if not self.is_sqlite:
                 with self.engine.begin() as conn:
                     conn.info[WRITTEN] = set()
-                    yield conn
-                return
-            if self._kept is None or self._kept.invalidated or self._kept.closed:
-                self._kept = self.engine.connect()
-            conn = self._kept
-            with conn.begin():
-                conn.info[WRITTEN] = set()
-                yield conn
+                    conn.info[AFTER_COMMIT] = committed
+                    try:
+                        yield conn
+                    finally:
+                        conn.info.pop(AFTER_COMMIT, None)
+            else:
+                if self._kept is None or self._kept.invalidated or self._kept.closed:
+                    self._kept = self.engine.connect()
+                conn = self._kept
+                conn.info[AFTER_COMMIT] = committed
+                try:
+                    with conn.begin():
+                        conn.info[WRITTEN] = set()
+                        yield conn
+                finally:
+                    conn.info.pop(AFTER_COMMIT, None)
+        for action in committed:
+            action()
 
     @contextmanager
     def _writer(self) -> Iterator[None]:
