@@ -47,7 +47,14 @@ from simulator.core.jobs import JobBoard
 from simulator.core.leases import Firing, fire_once, lease
 from simulator.core.peers import Peers, peers_for
 from simulator.core.service import ServiceDef, ServiceRuntime
-from simulator.core.store import Store, WriteNeeded, is_write_clash, meta, written_tables
+from simulator.core.store import (
+    GENERATION_KEY,
+    Store,
+    WriteNeeded,
+    is_write_clash,
+    meta,
+    written_tables,
+)
 from simulator.core.timers import Timer
 from simulator.services import SERVICES
 from simulator.services.control import domain as control
@@ -67,8 +74,6 @@ WRITE_RETRIES = 3
 #: How often a write is re-run because the shared clock moved under it.
 STALE_RETRIES = 20
 
-#: The ``meta`` row naming the loaded state: a new value after every fixtures load.
-GENERATION_KEY = "generation"
 
 
 class _StaleInstant(Exception):

@@ -35,6 +35,7 @@ from sqlalchemy import (
     Table,
     create_engine,
     event,
+    select,
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -52,6 +53,16 @@ meta = Table(
     Column("key", String, primary_key=True),
     Column("value", JSON, nullable=False),
 )
+
+#: The ``meta`` row naming the loaded state: a new value after every fixtures load.
+GENERATION_KEY = "generation"
+
+
+def generation(conn: Connection) -> str | None:
+    """The id of the state ``conn`` sees (a reset or fixtures load gives a new one):
+    work taken under one generation must not be recorded into the next."""
+    row = conn.execute(select(meta.c.value).where(meta.c.key == GENERATION_KEY)).first()
+    return str(row.value.get("id")) if row and row.value else None
 
 
 def database_url(db: str) -> str:
