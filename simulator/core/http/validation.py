@@ -56,6 +56,8 @@ def describe(error: ValidationError, where: str) -> str:
         "maxItems": lambda: f"{field} may have at most {_plural(expected, 'item')} "
                             f"(got {len(got)})",
         "minItems": lambda: f"{field} needs at least {_plural(expected, 'item')}",
+        "maxProperties": lambda: f"{field} may have at most {_plural(expected, 'key')} "
+                                 f"(got {len(got)})",
         "maxLength": lambda: f"{field} may be at most {_plural(expected, 'character')} long",
         "minLength": lambda: f"{field} must be at least {_plural(expected, 'character')} long",
         "maximum": lambda: f"{field} must be at most {expected} (got {_shown(got)})",
