@@ -215,7 +215,7 @@ def _target_in_junit(record_testsuite_property: Any) -> None:
     """JUnit says what the run took the target for, and why."""
     target = run.current().target
     record_testsuite_property("conformance.target", target.description)
-    record_testsuite_property("conformance.mode", target.identification.mode.value)
+    record_testsuite_property("conformance.mode", target.identification.label)
     record_testsuite_property("conformance.mode_reason", target.identification.reason)
     if target.identification.problem:
         record_testsuite_property("conformance.target_problem", target.identification.problem)

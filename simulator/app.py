@@ -59,10 +59,12 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     allow = AllowIndex()
     json_operations = JsonOperations()
     served_roots: set[str] = set()
+    mounted: set[str] = set()  # without the control plane, /_sim is no API root either
     for service in simulator.services:
         for mount in service.mounts:
             if mount.is_control_plane and not config.control:
                 continue
+            mounted.add(mount.base_path)
             spec = load_spec(mount.spec, with_security_hooks=True)
             allow.add_spec(mount.base_path, spec)
             if "/" in spec.get("paths", {}):
@@ -79,8 +81,7 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     app.add_middleware(JsonBodies, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        operations=json_operations)
     app.add_middleware(TrailingSlash, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       base_paths=frozenset(m.base_path for s in simulator.services
-                                            for m in s.mounts),
+                       base_paths=frozenset(mounted),
                        served_roots=frozenset(served_roots))
     app.add_middleware(SimulatorContext, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        simulator=simulator)
