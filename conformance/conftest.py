@@ -111,8 +111,8 @@ def _build(config: pytest.Config) -> run.Session:
     api_key, broker_key = option("--api-key"), option("--broker-key")
     seller_key = option("--seller-key")
     if simulator:
-        from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
-        from simulator.services.ticket_transfers.fixtures import DEFAULT_SELLER_KEY
+        from simulator.services.platform.keys import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
+        from simulator.services.ticket_transfers.keys import DEFAULT_SELLER_KEY
 
         api_key = api_key or DEFAULT_MARKETPLACE_KEY
         broker_key = broker_key or DEFAULT_BROKER_KEY
@@ -215,7 +215,7 @@ def _target_in_junit(record_testsuite_property: Any) -> None:
     """JUnit says what the run took the target for, and why."""
     target = run.current().target
     record_testsuite_property("conformance.target", target.description)
-    record_testsuite_property("conformance.mode", target.identification.mode.value)
+    record_testsuite_property("conformance.mode", target.identification.label)
     record_testsuite_property("conformance.mode_reason", target.identification.reason)
     if target.identification.problem:
         record_testsuite_property("conformance.target_problem", target.identification.problem)

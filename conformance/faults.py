@@ -128,7 +128,7 @@ class FaultInjector:
         """The request as if it carried the simulator's key for its operation's role."""
         from conformance import policy
         from conformance.target import Target
-        from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
+        from simulator.services.platform.keys import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
 
         operation = self.index.match(scope["method"], scope["path"])
         if operation is None:

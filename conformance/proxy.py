@@ -120,24 +120,27 @@ def wait_until_listening(port: int, timeout: float = 30.0,
 class Proxy:
     """``app`` served on a free loopback port in a background thread (a context manager)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, port: int = 0) -> None:
+        """``port`` 0: any free one (see :attr:`url`)."""
         self.socket = socket.socket()
-        self.socket.bind((LOOPBACK, 0))
+        self.socket.bind((LOOPBACK, port))
         self.port = int(self.socket.getsockname()[1])
         # h11 accepts any method token (httptools knows a fixed list, without QUERY).
+        # No Server or Date of its own: the upstream's are relayed, not doubled.
         config = uvicorn.Config(app, http="h11", log_level="error", access_log=False,
-                                lifespan="on")
+                                lifespan="on", server_header=False, date_header=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run,
                                        kwargs={"sockets": [self.socket]}, daemon=True)
 
     @classmethod
-    def corrupting(cls, upstream: str, fault: str | None, *, everywhere: bool = False) -> Proxy:
+    def corrupting(cls, upstream: str, fault: str | None, *, everywhere: bool = False,
+                   port: int = 0) -> Proxy:
         """A proxy to ``upstream`` injecting ``fault`` (None: a faithful proxy)."""
         forwarder: ASGIApp = Forwarder(upstream)
         if fault is None:
-            return cls(forwarder)
-        return cls(FaultInjector(forwarder, fault, everywhere=everywhere))
+            return cls(forwarder, port)
+        return cls(FaultInjector(forwarder, fault, everywhere=everywhere), port)
 
     @property
     def url(self) -> str:
@@ -165,9 +168,11 @@ def main() -> None:
     parser.add_argument("--fault", choices=sorted(FAULTS), help="default: forward faithfully")
     parser.add_argument("--everywhere", action="store_true",
                         help="corrupt the control plane's answers too, not only the product's")
+    parser.add_argument("--port", type=int, default=0,
+                        help="loopback port to listen on (default: any free one)")
     arguments = parser.parse_args()
-    with Proxy.corrupting(arguments.upstream, arguments.fault,
-                          everywhere=arguments.everywhere) as proxy:
+    with Proxy.corrupting(arguments.upstream, arguments.fault, everywhere=arguments.everywhere,
+                          port=arguments.port) as proxy:
         print(f"proxy on {proxy.url} -> {arguments.upstream} "
               f"({arguments.fault or 'no fault'}); Ctrl-C stops it", flush=True)
         with contextlib.suppress(KeyboardInterrupt):

@@ -86,8 +86,8 @@ class Session:
 
 def in_process(settings: Settings) -> Session:
     """The default session: a fresh simulator per test, in this process."""
-    from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
-    from simulator.services.ticket_transfers.fixtures import DEFAULT_SELLER_KEY
+    from simulator.services.platform.keys import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
+    from simulator.services.ticket_transfers.keys import DEFAULT_SELLER_KEY
 
     fault = settings.fault
     target = Target(api_key=DEFAULT_MARKETPLACE_KEY, broker_key=DEFAULT_BROKER_KEY,

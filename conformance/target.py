@@ -135,7 +135,16 @@ class Identification:
     problem: str | None = None
 
     @property
+    def label(self) -> str:
+        """The run's name for the target: its mode, or "unidentified" when detection failed."""
+        if self.problem is not None and self.requested is TargetMode.DETECT:
+            return "unidentified"
+        return self.mode.value
+
+    @property
     def line(self) -> str:
+        if self.label == "unidentified":
+            return f"unidentified, so nothing is written to it ({self.reason})"
         how = "detected" if self.requested is TargetMode.DETECT else "--target"
         return f"{self.mode} ({how}: {self.reason})"
 
@@ -222,6 +231,7 @@ class Target:
         """Start a test from known state: a new simulator, or a reset one."""
         if self.switchboard is not None:
             self.switchboard.renew()
-        elif self.simulator:
+        elif self.simulator and self.identification.problem is None:
+            # A target that did not answer as the simulator is never sent a reset.
             response = httpx.post(self.url + RESET_PATH, timeout=30.0)
             response.raise_for_status()

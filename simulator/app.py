@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -34,6 +35,8 @@ from simulator.core.specs import load_spec
 from simulator.runtime import Simulator
 from simulator.web import StatePage
 
+log = logging.getLogger("ticketsim")
+
 
 def create_app(config: SimConfig | None = None, simulator: Simulator | None = None) -> AsyncApp:
     """Build the ASGI app and its simulator (reachable as ``app.simulator``)."""
@@ -56,10 +59,12 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     allow = AllowIndex()
     json_operations = JsonOperations()
     served_roots: set[str] = set()
+    mounted: set[str] = set()  # without the control plane, /_sim is no API root either
     for service in simulator.services:
         for mount in service.mounts:
             if mount.is_control_plane and not config.control:
                 continue
+            mounted.add(mount.base_path)
             spec = load_spec(mount.spec, with_security_hooks=True)
             allow.add_spec(mount.base_path, spec)
             if "/" in spec.get("paths", {}):
@@ -76,8 +81,7 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     app.add_middleware(JsonBodies, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        operations=json_operations)
     app.add_middleware(TrailingSlash, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       base_paths=frozenset(m.base_path for s in simulator.services
-                                            for m in s.mounts),
+                       base_paths=frozenset(mounted),
                        served_roots=frozenset(served_roots))
     app.add_middleware(SimulatorContext, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        simulator=simulator)
@@ -95,7 +99,10 @@ def _ticker(simulator: Simulator) -> Any:
         async def tick() -> None:
             while True:
                 await asyncio.sleep(simulator.config.tick_seconds)
-                simulator.tick()
+                try:
+                    simulator.tick()
+                except Exception:  # a store hiccup or a failing event must not stop time
+                    log.exception("clock tick failed; ticking on")
 
         task = asyncio.create_task(tick())
         try:

@@ -47,7 +47,14 @@ from simulator.core.jobs import JobBoard
 from simulator.core.leases import Firing, fire_once, lease
 from simulator.core.peers import Peers, peers_for
 from simulator.core.service import ServiceDef, ServiceRuntime
-from simulator.core.store import Store, is_write_clash, meta, written_tables
+from simulator.core.store import (
+    GENERATION_KEY,
+    Store,
+    WriteNeeded,
+    is_write_clash,
+    meta,
+    written_tables,
+)
 from simulator.core.timers import Timer
 from simulator.services import SERVICES
 from simulator.services.control import domain as control
@@ -64,8 +71,14 @@ log = logging.getLogger("ticketsim")
 #: first (PostgreSQL replicas); the re-run sees the winner and answers 409 itself.
 WRITE_RETRIES = 3
 
-#: The ``meta`` row naming the loaded state: a new value after every fixtures load.
-GENERATION_KEY = "generation"
+#: How often a write is re-run because the shared clock moved under it.
+STALE_RETRIES = 20
+
+
+
+class _StaleInstant(Exception):
+    """The shared clock or state changed between reading a write's instant and its
+    transaction (see ``Simulator._check_unmoved``): run it again."""
 
 
 class Simulator:
@@ -126,20 +139,99 @@ class Simulator:
         PostgreSQL a deadlock or serialisation failure) re-runs the
         operation, which then sees the winner's rows and refuses cleanly.
         """
-        for attempt in range(WRITE_RETRIES):
-            now = self.clock.now()
+        clashes = moves = 0
+        while True:
+            now, seen = self._instant()
             try:
                 with self.store.transaction() as conn:
+                    self._check_unmoved(conn, seen)
                     result = operation(conn, now, *args, **kwargs)
                     dues = self._dues(conn, written_tables(conn))
+            except _StaleInstant:
+                moves += 1  # the shared clock moved (or state was replaced) meanwhile
+                if moves > STALE_RETRIES:
+                    raise Conflict("The simulated clock kept moving; try again") from None
+                continue
             except DBAPIError as exc:
                 if not is_write_clash(exc):
                     raise
-                log.info("write clash (attempt %d): %s", attempt + 1, exc.orig)
+                clashes += 1
+                log.info("write clash (attempt %d): %s", clashes, exc.orig)
+                if clashes >= WRITE_RETRIES:
+                    raise Conflict("A concurrent request changed the same data; try again"
+                                   ) from None
                 continue
             self._arm(dues)
             return result
-        raise Conflict("A concurrent request changed the same data; try again")
+
+    def _instant(self) -> tuple[datetime, tuple[int, str | None]]:
+        """The instant a write runs at, and (shared) the clock version and generation
+        it was read from, taken together under the clock's lock (lock order: clock,
+        then store)."""
+        if not self.config.shared:
+            return self._clock.now(), (0, None)
+        with self._clock.held():
+            self.sync()
+            return self._clock.now(), (self._clock_version, self._generation)
+
+    def _check_unmoved(self, conn: Connection, seen: tuple[int, str | None]) -> None:
+        """Shared: refuse (:class:`_StaleInstant`) a write whose instant is no longer the
+        shared clock's.
+
+        The clock row is read inside the write transaction, under the writer
+        lock (SQLite) or a share lock on the row (PostgreSQL), and a clock
+        change publishes its target before it fires anything
+        (:meth:`change_clock`). So a write either commits before the change's
+        timers are read and fired, or runs again at the new instant: no write
+        carries an instant that a timer of the shared clock has already passed.
+        """
+        if not self.config.shared:
+            return
+        clock, generation = self._shared_rows(conn, lock=True)
+        if ((clock is not None and int(clock.get("version", 0)) != seen[0])
+                or (generation is not None and generation.get("id") != seen[1])):
+            raise _StaleInstant
+
+    def read(self, operation: Callable[Concatenate[Connection, datetime, P], R],
+             *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run ``operation(conn, now, ...)``, a read that may first apply due work.
+
+        It is tried in a read transaction, which takes no writer lock: on a
+        SQLite file other processes' writes go on meanwhile (WAL readers), so
+        reads scale with ``--workers``. When it finds work due and tries to
+        write, the write is refused before it runs (:class:`WriteNeeded`) and
+        the operation runs again as :meth:`run`, which applies it.
+        """
+        try:
+            with self.store.read() as conn:
+                now = self._instant_in_read(conn)
+                if now is not None:
+                    return operation(conn, now, *args, **kwargs)
+        except WriteNeeded:
+            return self.run(operation, *args, **kwargs)
+        self.sync()  # another process loaded new state: forget the old, then read again
+        return self.read(operation, *args, **kwargs)
+
+    def _instant_in_read(self, conn: Connection) -> datetime | None:
+        """The instant of a read; shared, the clock row read in the same transaction
+        (one round trip fewer than :meth:`sync`), or None when the state was replaced."""
+        if not self.config.shared:
+            return self._clock.now()
+        clock, generation = self._shared_rows(conn)
+        if generation is not None and generation.get("id") != self._generation:
+            return None
+        self._adopt_clock(clock)
+        return self._clock.now()
+
+    def _shared_rows(self, conn: Connection, *, lock: bool = False
+                     ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """The saved clock and generation rows (``lock``: share-locked on PostgreSQL)."""
+        query = select(meta.c.key, meta.c.value).where(
+            meta.c.key.in_((control.CLOCK_KEY, GENERATION_KEY)))
+        if lock and self.store.is_postgresql:
+            query = query.with_for_update(read=True)
+        rows = {row.key: row.value for row in conn.execute(query)}
+        return rows.get(control.CLOCK_KEY), rows.get(GENERATION_KEY)
 
     def query(self, operation: Callable[Concatenate[Connection, P], R],
               *args: P.args, **kwargs: P.kwargs) -> R:
@@ -156,14 +248,14 @@ class Simulator:
         if not self.config.shared:
             return
         with self.store.read() as conn:
-            rows = {row.key: row.value for row in conn.execute(
-                select(meta.c.key, meta.c.value).where(
-                    meta.c.key.in_((control.CLOCK_KEY, GENERATION_KEY))))}
-        generation = rows.get(GENERATION_KEY)
+            clock, generation = self._shared_rows(conn)
         if generation is not None and generation.get("id") != self._generation:
             self._generation = generation.get("id")
             self._forget()
-        clock = rows.get(control.CLOCK_KEY)
+        self._adopt_clock(clock)
+
+    def _adopt_clock(self, clock: dict[str, Any] | None) -> None:
+        """Take on the saved clock when another process changed it since we last looked."""
         if clock is not None and int(clock.get("version", 0)) != self._clock_version:
             self._clock.adopt(clock)
             self._clock_version = int(clock.get("version", 0))
@@ -297,26 +389,36 @@ class Simulator:
     def change_clock(self, change: Callable[[SimClock], object]) -> None:
         """Move or freeze the clock (``change(clock)``), then persist its state.
 
-        Shared: under the ``clock`` lease, from the latest saved state, with
-        every due instant re-read first, so each process's advance adds up
-        and fires what any process scheduled.
+        Shared: under the ``clock`` lease, from the latest saved state. The
+        target instant is published first (the change made on an event-less
+        copy of the clock), so writes that start from then on carry it; then
+        every due instant is re-read, including those of writes that committed
+        before the publication, and fired in order on the way to the target.
+        So each process's advance adds up, fires what any process scheduled,
+        and no write lands behind a timer that has already fired.
         """
         if not self.config.shared:
             change(self._clock)
             self.save_clock()
             return
-        with lease(self.store, "clock", self.peers.owner):
+        with lease(self.store, "clock", self.peers.owner), self._clock.held():
             self.sync()
+            preview = SimClock.restore(self._clock.state())
+            change(preview)  # refuses a bad change before anything is published
+            self._save_clock_state(preview.state())
             self.arm_timers()
             change(self._clock)
             self.save_clock()
 
     def save_clock(self) -> None:
         """Persist the clock (a new version) so restarts and other processes follow it."""
+        self._save_clock_state(self._clock.state())
+
+    def _save_clock_state(self, state: dict[str, Any]) -> None:
         with self.store.transaction() as conn:
             saved = control.saved_clock(conn) or {}
             version = int(saved.get("version", 0)) + 1
-            control.save_clock(conn, {**self._clock.state(), "version": version})
+            control.save_clock(conn, {**state, "version": version})
         self._clock_version = version
 
     def close(self) -> None:

@@ -27,7 +27,8 @@ async def echo(scope: Any, receive: Any, send: Any) -> None:
         "headers": {k.decode(): v.decode() for k, v in scope["headers"]},
     }).encode()
     await send({"type": "http.response.start", "status": 207,
-                "headers": [(b"content-type", b"application/json"), (b"x-upstream", b"yes")]})
+                "headers": [(b"content-type", b"application/json"), (b"x-upstream", b"yes"),
+                            (b"server", b"echo"), (b"date", b"Fri, 27 Nov 2026 00:00:00 GMT")]})
     await send({"type": "http.response.body", "body": answer})
 
 
@@ -44,6 +45,8 @@ def test_every_method_is_forwarded_unchanged(proxied: str, method: str) -> None:
                              headers={"x-api-key": "secret", "content-type": "application/json"})
     assert response.status_code == 207
     assert response.headers["x-upstream"] == "yes"
+    assert response.headers.get_list("server") == ["echo"]  # relayed, not doubled
+    assert response.headers.get_list("date") == ["Fri, 27 Nov 2026 00:00:00 GMT"]
     seen = response.json()
     assert seen["method"] == method
     assert seen["path"] == "/a/b%20c/"
@@ -55,3 +58,10 @@ def test_every_method_is_forwarded_unchanged(proxied: str, method: str) -> None:
 def test_only_loopback_upstreams() -> None:
     with pytest.raises(ValueError, match="loopback"):
         Forwarder("http://example.com")
+
+
+def test_the_proxy_listens_on_the_port_it_is_given() -> None:
+    with Proxy(echo) as probe:
+        port = probe.port  # free a moment ago: taken again once released
+    with Proxy(Forwarder("http://127.0.0.1:9"), port=port) as proxy:
+        assert proxy.url == f"http://127.0.0.1:{port}"

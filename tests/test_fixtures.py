@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from simulator import fixturegen
@@ -39,3 +42,27 @@ def test_cli_writes_large_sets(tmp_path: Path) -> None:
                                        "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert len(json.loads(out.read_text())["listings"]) == 20000
+
+
+@pytest.mark.parametrize("document", [
+    pytest.param(lambda: fixturegen.load_default(), id="default"),
+    pytest.param(lambda: fixturegen.generate(11, listings=300), id="seed-11"),
+])
+def test_fixtures_are_realistic(document: Any) -> None:
+    """A home team plays at its own park; an order's in-hand date falls between the
+    order and the event."""
+    from simulator.services.platform.fixtures import TEAMS
+
+    found = document()
+    games = [e for e in found["events"] if " at " in e["name"]]
+    for event in games:
+        home = event["name"].split(" at ", 1)[1]
+        if home in TEAMS:
+            assert (event["venue_name"], event["venue_city"]) == TEAMS[home], event
+    assert sum(e["name"].split(" at ", 1)[1] in TEAMS for e in games) >= 3
+    assert found["orders"]
+    for order in found["orders"]:
+        ordered = datetime.fromisoformat(order["order_date"]).date()
+        played = datetime.fromisoformat(order["event_date"]).date()
+        in_hand = date.fromisoformat(order["in_hand_date"])
+        assert ordered <= in_hand <= played, order

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +27,7 @@ from simulator.services.sales.domain import HOLD, HoldStatus
 from simulator.services.sales.tables import holds
 from tests.conftest import frozen_config
 from tests.dummy_service import SERVICE as DUMMY
+from tests.served import served
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 START = datetime(2030, 1, 1, tzinfo=UTC)
@@ -58,6 +61,35 @@ def test_every_registered_service_is_whole(service: Any) -> None:
         assert set(module.SECTIONS) <= set(document)
     if service.product and service.mounts:
         assert f"`{service.mounts[0].base_path}" in README.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def round_trip() -> tuple[dict[str, Any], dict[str, int]]:
+    """A generated document through JSON and into a fresh simulator: (document, counts)."""
+    import json
+
+    from simulator import fixturegen
+
+    document = json.loads(json.dumps(fixturegen.generate(3, listings=20)))
+    simulator = Simulator(frozen_config())
+    counts = simulator.load_fixtures(document)
+    simulator.close()
+    return document, counts
+
+
+@pytest.mark.parametrize("service", [s for s in SERVICES if s.fixtures], ids=lambda s: s.name)
+def test_every_fixture_section_round_trips(service: Any,
+                                           round_trip: tuple[dict[str, Any], dict[str, int]]
+                                           ) -> None:
+    """Generated, written as JSON, read back and loaded: every entry of each of the
+    service's list sections becomes at least one row."""
+    document, counts = round_trip
+    lists = [s for s in service.part(service.fixtures).SECTIONS
+             if isinstance(document[s], list)]
+    assert lists, service.name
+    for section in lists:
+        assert document[section], f"{service.name}: {section} generated empty"
+        assert counts.get(section, 0) >= len(document[section]), (section, counts)
 
 
 def test_a_dummy_service_needs_one_folder_and_one_registry_line() -> None:
@@ -97,6 +129,31 @@ def test_adding_a_service_changes_no_other_services_fixtures() -> None:
         registry.SERVICES = saved
     assert "pings" in after
     assert {k: v for k, v in after.items() if k != "pings"} == before
+
+
+#: Run ``ticketsim conformance --base-url`` with the server's modules made unimportable.
+CONFORMANCE_WITHOUT_SERVER = """
+import sys
+for name in ("connexion", "simulator.app", "simulator.core.store", "simulator.runtime"):
+    sys.modules[name] = None  # importing any of them now raises ImportError
+from simulator.cli import main
+main(["conformance", "--base-url", sys.argv[1], "--service", "shsyncx",
+      "--max-examples", "1", "--no-details", "--coverage-report", sys.argv[2]])
+"""
+
+
+@pytest.mark.slow  # a real conformance run in a subprocess: ~35 s of collection and checks
+def test_conformance_against_a_base_url_imports_neither_connexion_nor_the_store(
+        tmp_path: Path) -> None:
+    """The suite imports the registry, not the server: a client's machine needs no store."""
+    with served(create_app(frozen_config())) as url:
+        done = subprocess.run(
+            [sys.executable, "-c", CONFORMANCE_WITHOUT_SERVER, url,
+             str(tmp_path / "coverage.md")],
+            capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "result: PASS" in done.stdout
+    assert "shsyncx    sync_item" in done.stdout  # the service was really exercised
 
 
 # --- transition tables that decide ------------------------------------------------------
@@ -178,6 +235,27 @@ def test_a_failing_timer_is_logged_and_time_goes_on(caplog: pytest.LogCaptureFix
     clock.advance(timedelta(seconds=5))
     assert fired == ["after"]
     assert "timer broken failed" in caplog.text
+    simulator.close()
+
+
+def test_the_realtime_ticker_survives_a_tick_that_raises(caplog: pytest.LogCaptureFixture
+                                                         ) -> None:
+    """The served app's ticker logs a failing tick and goes on firing what falls due."""
+    simulator = Simulator(frozen_config(tick_seconds=0.001))
+    real_tick, ticks = simulator.tick, [0]
+
+    def failing_first() -> None:
+        ticks[0] += 1
+        if ticks[0] == 1:
+            raise RuntimeError("store hiccup")
+        real_tick()
+
+    simulator.tick = failing_first  # type: ignore[method-assign]
+    fired = threading.Event()
+    simulator.clock.schedule(simulator.clock.now(), "after", fired.set)
+    with TestClient(create_app(simulator.config, simulator)):  # runs the lifespan's ticker
+        assert fired.wait(30), "the ticker stopped after a failing tick"
+    assert "clock tick failed" in caplog.text
     simulator.close()
 
 

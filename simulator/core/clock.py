@@ -175,6 +175,11 @@ class SimClock:
             self._last = max(self._last, current)
             return self._last
 
+    def held(self) -> threading.RLock:
+        """The clock's own lock, for a caller that must read or change it in several
+        steps that no other thread may interleave (``with clock.held(): ...``)."""
+        return self._lock
+
     def freeze(self) -> None:
         """Stop time at the current instant."""
         with self._lock:

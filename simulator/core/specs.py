@@ -22,8 +22,10 @@ import yaml
 
 from simulator.core.resources import data_file
 
-__all__ = ["SPEC_DIR", "load_spec", "spec_path"]
+__all__ = ["HTTP_METHODS", "SPEC_DIR", "load_spec", "spec_path"]
 
+#: The keys of an OpenAPI path item that are operations.
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 SHARED = "_shared.yaml"
 #: ``openapi/`` of the source tree, or its copy in an installed wheel.
 SPEC_DIR = data_file("openapi", SHARED).parent
@@ -31,6 +33,8 @@ API_KEY_INFO = "simulator.core.http.security.api_key_info"
 #: An apiKey scheme in the ``Authorization`` header is a raw key (MPDeleter's): terse 403.
 RAW_KEY_INFO = "simulator.core.http.security.raw_key_info"
 BEARER_INFO = "simulator.core.http.security.bearer_info"
+#: A bearer scheme marked ``x-unknown-key-status: 401``: an unknown key is 401, not 403.
+BEARER_401_INFO = "simulator.core.http.security.bearer_info_unknown_unauthorized"
 
 
 def spec_path(name: str) -> Path:
@@ -63,7 +67,8 @@ def _merged(name: str, with_security_hooks: bool) -> dict[str, Any]:
                 raw = str(scheme.get("name")).lower() == "authorization"
                 scheme["x-apikeyInfoFunc"] = RAW_KEY_INFO if raw else API_KEY_INFO
             elif scheme.get("type") == "http" and str(scheme.get("scheme")).lower() == "bearer":
-                scheme["x-bearerInfoFunc"] = BEARER_INFO
+                unknown_is_401 = scheme.get("x-unknown-key-status") == 401
+                scheme["x-bearerInfoFunc"] = BEARER_401_INFO if unknown_is_401 else BEARER_INFO
     return document
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import fcntl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from sqlalchemy import (
     Table,
     create_engine,
     event,
+    select,
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -52,6 +53,16 @@ meta = Table(
     Column("key", String, primary_key=True),
     Column("value", JSON, nullable=False),
 )
+
+#: The ``meta`` row naming the loaded state: a new value after every fixtures load.
+GENERATION_KEY = "generation"
+
+
+def generation(conn: Connection) -> str | None:
+    """The id of the state ``conn`` sees (a reset or fixtures load gives a new one):
+    work taken under one generation must not be recorded into the next."""
+    row = conn.execute(select(meta.c.value).where(meta.c.key == GENERATION_KEY)).first()
+    return str(row.value.get("id")) if row and row.value else None
 
 
 def database_url(db: str) -> str:
@@ -123,13 +134,42 @@ def begin_on_driver(conn: Connection, sql: str) -> None:
 
 
 WRITTEN = "ticketsim_written"
+#: ``conn.info`` key: actions to run once the current transaction has committed.
+AFTER_COMMIT = "ticketsim_after_commit"
 #: Execution option of :meth:`Store.read` connections (SQLite: a deferred ``BEGIN``).
 READ_ONLY = "ticketsim_read_only"
 
 
+def after_commit(conn: Connection, action: Callable[[], object]) -> None:
+    """Run ``action`` once ``conn``'s transaction (a :meth:`Store.transaction`) has
+    committed; never if it rolls back. Another thread woken by ``action`` then
+    reads the committed rows, on PostgreSQL too, where no process lock orders it
+    after the writer. Outside such a transaction ``action`` runs at once."""
+    pending = conn.info.get(AFTER_COMMIT)
+    if pending is None:
+        action()
+    else:
+        pending.append(action)
+
+
+class WriteNeeded(Exception):
+    """A statement tried to write inside :meth:`Store.read`.
+
+    Raised before the statement runs, so nothing was written:
+    :meth:`simulator.runtime.Simulator.read` answers it by running the same
+    operation again as a write transaction.
+    """
+
+
 def note_write(conn: Connection, clause: Any) -> None:
-    """Record in ``conn.info`` the table ``clause`` inserts, updates or deletes (if any)."""
+    """Record in ``conn.info`` the table ``clause`` inserts, updates or deletes (if any).
+
+    In a :meth:`Store.read` transaction a write is refused with
+    :class:`WriteNeeded` before it runs.
+    """
     if isinstance(clause, UpdateBase):
+        if conn.get_execution_options().get(READ_ONLY, False):
+            raise WriteNeeded(f"a write to {getattr(clause, 'table', '?')} in a read")
         table = getattr(clause, "table", None)
         name = getattr(table, "name", None)
         if name:
@@ -233,18 +273,29 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One atomic unit of work: committed on success, rolled back on error."""
+        committed: list[Callable[[], object]] = []
         with self._lock, self._writer():
             if not self.is_sqlite:
                 with self.engine.begin() as conn:
                     conn.info[WRITTEN] = set()
-                    yield conn
-                return
-            if self._kept is None or self._kept.invalidated or self._kept.closed:
-                self._kept = self.engine.connect()
-            conn = self._kept
-            with conn.begin():
-                conn.info[WRITTEN] = set()
-                yield conn
+                    conn.info[AFTER_COMMIT] = committed
+                    try:
+                        yield conn
+                    finally:
+                        conn.info.pop(AFTER_COMMIT, None)
+            else:
+                if self._kept is None or self._kept.invalidated or self._kept.closed:
+                    self._kept = self.engine.connect()
+                conn = self._kept
+                conn.info[AFTER_COMMIT] = committed
+                try:
+                    with conn.begin():
+                        conn.info[WRITTEN] = set()
+                        yield conn
+                finally:
+                    conn.info.pop(AFTER_COMMIT, None)
+        for action in committed:
+            action()
 
     @contextmanager
     def _writer(self) -> Iterator[None]:

@@ -14,13 +14,20 @@ from typing import Any
 
 from simulator.config import SimConfig
 from simulator.core.clock import ClockMode
-from simulator.core.store import metadata
 from simulator.testing.client import Keys, Ticketsim
 
 __all__ = ["LiveServer"]
 
 #: Real seconds to wait for the server to start or stop before giving up.
 START_TIMEOUT = 30.0
+
+
+def _table_count() -> int:
+    """Tables registered on the shared metadata (imported here: importing this module,
+    as the pytest plugin does in every run, must not load SQLAlchemy)."""
+    from simulator.core.store import metadata
+
+    return len(metadata.tables)
 
 
 class LiveServer:
@@ -52,7 +59,7 @@ class LiveServer:
         self.url = f"http://{self.host}:{sock.getsockname()[1]}"
         self.config.base_url = self.url
         self.app = create_app(self.config)
-        self._tables = len(metadata.tables)
+        self._tables = _table_count()
         started = threading.Event()
 
         class _Server(uvicorn.Server):
@@ -74,7 +81,7 @@ class LiveServer:
     @property
     def stale(self) -> bool:
         """Tables were registered since it started (a test added a service): restart it."""
-        return len(metadata.tables) != self._tables
+        return _table_count() != self._tables
 
     def restart(self) -> LiveServer:
         """Stop, then start again on a new port with fresh state (and every table)."""
@@ -90,7 +97,7 @@ class LiveServer:
     def handle(self) -> Ticketsim:
         """The control client of this server (one per server)."""
         if self._handle is None:
-            from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
+            from simulator.services.platform.keys import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
 
             self._handle = Ticketsim(self.url, Keys(DEFAULT_MARKETPLACE_KEY, DEFAULT_BROKER_KEY),
                                      local_log=self.app.request_log)

@@ -14,10 +14,14 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from simulator.runtime import Simulator
+from simulator.services.callbacks import deliveries as queue
 from simulator.services.callbacks.runtime import Deliveries
+from simulator.services.callbacks.tables import deliveries
 from tests.callbacks.helpers import HANG_GUARD_SECONDS, environment, minutes
+from tests.conftest import fresh, frozen_config
 
 CALLBACKS = "simulator.services.callbacks"
 
@@ -88,3 +92,34 @@ def test_a_wait_sees_a_delivery_that_succeeds_while_it_decides(
         with finishing_after_first_read(env.simulator, held, monkeypatch):
             [reject] = env.wait(kind="reject", order_id="SIM-REJECT-1")
         assert reject["status"] == "SUCCEEDED" and len(reject["attempts"]) == 1
+
+
+def test_an_attempt_sent_across_a_reset_is_not_recorded_into_the_new_state() -> None:
+    """Ids are deterministic, so after a reset the first delivery has the same id as
+    the one still being sent: that attempt must not land on the new row."""
+    simulator = fresh(Simulator(frozen_config()))
+    simulator.runtime("callbacks").close()  # this test sends nothing: it plays the sender
+    try:
+        call = queue.Outbound(queue.Kind.CONFIRM, "POST", "http://127.0.0.1:9/confirm",
+                              "secret", {"order": 1})
+        first = simulator.run(queue.enqueue, call)
+        [stale] = simulator.run(queue.claim_due, 10)
+        simulator.load_fixtures(None)  # a reset while the attempt is on the wire
+        assert simulator.run(queue.enqueue, call) == first  # the same id again
+        [current] = simulator.run(queue.claim_due, 10)
+        answered = queue.Attempt(200, b'{"success": true}', "application/json", 1.0, None,
+                                 False, {}, "")
+
+        def record(claim: queue.Claim) -> queue.Finished:
+            return simulator.run(lambda conn, _now: queue.finish_attempt(
+                conn, claim, answered, max_attempts=3, backoff_seconds=1.0, jitter=0.0))
+
+        with pytest.raises(queue.StaleClaim):
+            record(stale)
+        row = simulator.query(lambda conn: conn.execute(
+            select(deliveries.c.status, deliveries.c.attempts)
+            .where(deliveries.c.id == first)).one())
+        assert (row.status, row.attempts) == ("SENDING", 0)
+        assert record(current).delivered
+    finally:
+        simulator.close()

@@ -194,4 +194,4 @@ def test_a_body_nested_too_deeply_is_a_400_not_a_500(client: TestClient, path: s
                               content=body, headers=headers)
     assert response.status_code == 400, response.text
     assert response.json() == {
-        "message": "The request body is not valid JSON: it is nested too deeply to be read"}
+        "message": "The request body nests arrays or objects too deeply to be read"}

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from simulator.config import SimConfig
 from simulator.core.clock import ClockMode
+from simulator.core.leases import timer_runs
 from simulator.runtime import Simulator
 from simulator.services import SERVICES
 from tests.scale.tally import SERVICE as TALLY
@@ -68,3 +70,33 @@ def test_a_process_fires_what_another_wrote_when_it_moves_the_clock(
     first.change_clock(lambda clock: clock.advance(timedelta(seconds=10)))
     assert first.query(model.fired) == 3
     assert first.clock.now() == start + timedelta(seconds=35)  # the advances added up
+
+
+def test_a_write_racing_a_clock_advance_never_lands_behind_a_fired_timer(
+        pair: tuple[Simulator, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first reads its instant, the second then advances the shared clock past a
+    tick and fires it, and only then does the first's write run: it must run at the
+    new instant, or its tick would be due before the instant the timer has already
+    fired at (a refiring, and an instant the shared clock has left behind)."""
+    first, second = pair
+    start = first.clock.now()
+    second.run(lambda conn, now: model.add_tick(conn, now, 1, now + timedelta(seconds=30)))
+    read_instant = first._instant
+    advanced: list[bool] = []
+
+    def instant_then_advance() -> tuple[datetime, tuple[int, str | None]]:
+        seen = read_instant()
+        if not advanced:  # only between the first reading and its transaction
+            advanced.append(True)
+            second.change_clock(lambda clock: clock.advance(timedelta(seconds=60)))
+        return seen
+
+    monkeypatch.setattr(first, "_instant", instant_then_advance)
+    first.run(lambda conn, now: model.add_tick(conn, now, 2, now + timedelta(seconds=10)))
+    assert first.query(lambda conn: conn.execute(
+        select(model.ticks.c.due).where(model.ticks.c.n == 2)).scalar()
+    ) == (start + timedelta(seconds=70)).replace(tzinfo=None)
+    first.change_clock(lambda clock: clock.advance(timedelta(seconds=10)))
+    assert first.query(model.fired) == 2
+    assert first.query(lambda conn: conn.execute(
+        select(timer_runs.c.refires).where(timer_runs.c.name == "tally.tick")).scalar()) == 0

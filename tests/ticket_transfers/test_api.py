@@ -104,7 +104,7 @@ def test_sellers_see_only_their_own(tt: TestClient) -> None:
 
 
 @pytest.mark.parametrize(("headers", "status"), [
-    ({}, 401), ({"Authorization": "Bearer not-a-key"}, 403), (BROKER_HEADERS, 401),
+    ({}, 401), ({"Authorization": "Bearer not-a-key"}, 401), (BROKER_HEADERS, 401),
     ({"Authorization": "Bearer sim-broker-key"}, 403)])
 def test_private_reads_need_a_seller_key(tt: TestClient, headers: dict[str, str],
                                          status: int) -> None:

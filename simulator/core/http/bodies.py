@@ -9,6 +9,10 @@ operation that consumes only JSON, this middleware reads such a body and
   validated and handed over like any JSON body;
 - answers 400 ``{"message": ...}`` saying the body is not JSON otherwise.
 
+Every JSON request body is parsed by :func:`parse_json`, which refuses a body
+nested past the parser's recursion limit (``[[[[...]]]]``, a few hundred KB)
+with a 400 instead of letting the ``RecursionError`` become a 500.
+
 Other declared types (``multipart/form-data``, ``application/octet-stream``,
 ...) pass through untouched, and so do operations that accept them.
 """
@@ -22,65 +26,33 @@ from typing import Any
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from simulator.core.http.errors import HTTP_METHODS
+from simulator.core.specs import HTTP_METHODS
 
-__all__ = ["MAX_DEPTH", "NOT_JSON", "UNREADABLE", "JsonBodies", "JsonOperations", "load_json",
-           "not_json", "read_body"]
+__all__ = ["NOT_JSON", "TOO_DEEP", "JsonBodies", "JsonOperations", "NestedTooDeeply", "not_json",
+           "parse_json", "read_body"]
 
 #: Declared types that real clients send by accident with a JSON body.
 LOOSE_TYPES = frozenset({"", "application/x-www-form-urlencoded", "text/plain"})
 JSON_TYPES = ("application/json",)
 NOT_JSON = "The request body is not valid JSON"
-#: Arrays and objects nested deeper than this are refused: no documented body comes
-#: close, and Python's parser and validators recurse (a RecursionError is a 500).
-MAX_DEPTH = 100
-TOO_DEEP = f"{NOT_JSON}: it is nested too deeply to be read"
+TOO_DEEP = "The request body nests arrays or objects too deeply to be read"
 
 
-class TooDeep(ValueError):
-    """A JSON document nested deeper than :data:`MAX_DEPTH`."""
+class NestedTooDeeply(ValueError):
+    """A JSON body nested past the parser's recursion limit."""
 
 
-def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _depth(document: Any) -> int:
-    """How deeply arrays and objects nest in ``document`` (iteratively: no recursion)."""
-    deepest, pending = 0, [(document, 1)]
-    while pending:
-        node, level = pending.pop()
-        children = node.values() if isinstance(node, dict) else node \
-            if isinstance(node, list) else None
-        if children is None:
-            continue
-        deepest = max(deepest, level)
-        if deepest > MAX_DEPTH:
-            break
-        pending.extend((child, level + 1) for child in children)
-    return deepest
-
-
-def load_json(data: bytes | str) -> Any:
-    """Parse a request body: ``ValueError`` when it is not JSON (``NaN`` and ``Infinity``
-    included, which JSON does not have), :class:`TooDeep` when it nests too deeply."""
+def parse_json(body: str | bytes, **options: Any) -> Any:
+    """``json.loads(body, **options)``; too deep a nesting raises :class:`NestedTooDeeply`."""
     try:
-        document = json.loads(data, parse_constant=_refuse_constant)
+        return json.loads(body, **options)
     except RecursionError:
-        raise TooDeep(TOO_DEEP) from None
-    if _depth(document) > MAX_DEPTH:
-        raise TooDeep(TOO_DEEP)
-    return document
+        raise NestedTooDeeply(TOO_DEEP) from None
 
 
-#: What ``json.loads`` raises for a body it cannot read: bad syntax (ValueError), or
-#: arrays/objects nested deeper than the interpreter's recursion limit (RecursionError).
-UNREADABLE = (ValueError, RecursionError)
-
-
-def not_json(exc: ValueError | RecursionError) -> str:
+def not_json(exc: ValueError) -> str:
     """The one wording of a body that does not parse as JSON, with where it broke."""
-    if isinstance(exc, TooDeep | RecursionError):
+    if isinstance(exc, NestedTooDeeply):
         return TOO_DEEP
     if isinstance(exc, json.JSONDecodeError):
         return f"{NOT_JSON}: {exc.msg} at line {exc.lineno} column {exc.colno}"
@@ -141,8 +113,8 @@ class JsonBodies:
         body = await read_body(receive)
         if body.strip():
             try:
-                load_json(body)
-            except UNREADABLE as exc:
+                parse_json(body)
+            except ValueError as exc:
                 response = JSONResponse({"message": not_json(exc)}, status_code=400)
                 await response(scope, receive, send)
                 return

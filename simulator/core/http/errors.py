@@ -20,10 +20,9 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from simulator.core.errors import SimError
+from simulator.core.specs import HTTP_METHODS
 
 log = logging.getLogger("ticketsim")
-
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 
 def json_error(status: int, message: str, headers: dict[str, str] | None = None

@@ -10,12 +10,12 @@ says which criteria a request misses (the journal's near-misses).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
 from simulator.core.errors import BadRequest
-from simulator.core.http.bodies import UNREADABLE, load_json
 
 __all__ = ["Facts", "RequestMatch", "field_value"]
 
@@ -40,8 +40,8 @@ class Facts:
     def json_body(self) -> Any:
         if self._json is _MISSING:
             try:
-                self._json = load_json(self.body) if self.body.strip() else None
-            except (*UNREADABLE, UnicodeDecodeError):  # not JSON to match on
+                self._json = json.loads(self.body) if self.body.strip() else None
+            except (ValueError, UnicodeDecodeError, RecursionError):  # not JSON to match on
                 self._json = None
         return self._json
 

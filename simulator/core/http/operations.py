@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.core.http.errors import HTTP_METHODS
+from simulator.core.specs import HTTP_METHODS
 
 __all__ = ["CONTROL_PREFIX", "OperationIndex", "Route", "is_control_path", "resolve"]
 

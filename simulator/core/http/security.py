@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.core.errors import Forbidden
+from simulator.core.errors import Forbidden, Unauthorized
 from simulator.core.http.context import sim
 
 
@@ -28,3 +28,12 @@ def raw_key_info(apikey: str, required_scopes: Any = None) -> dict[str, Any]:
 def bearer_info(token: str) -> dict[str, Any]:
     """Resolve an ``Authorization: Bearer`` token like an API key; unknown ones get 403."""
     return sim().principal(token).token_info()
+
+
+def bearer_info_unknown_unauthorized(token: str) -> dict[str, Any]:
+    """Resolve a Bearer token where the API documents only 401 for a bad credential
+    (vivenu's ticket transfers): an unknown key is 401, not the shared lookup's 403."""
+    try:
+        return bearer_info(token)
+    except Forbidden:
+        raise Unauthorized("Unauthorized. The API key is not valid") from None

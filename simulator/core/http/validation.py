@@ -24,7 +24,7 @@ from connexion.validators import (
 )
 from jsonschema import Draft4Validator, ValidationError
 
-from simulator.core.http.bodies import UNREADABLE, load_json, not_json
+from simulator.core.http.bodies import not_json, parse_json
 from simulator.core.http.fastcheck import fast_check, python_validator
 
 __all__ = ["VALIDATORS", "describe"]
@@ -74,6 +74,10 @@ def describe(error: ValidationError, where: str) -> str:
     return f"{field}: {first if len(first) <= 120 else first[:117] + '...'}"
 
 
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 class SimJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
     """JSON bodies: strict numbers, short messages, one compiled validator per schema."""
 
@@ -87,8 +91,8 @@ class SimJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
         if not text:
             return None
         try:
-            return load_json(text)
-        except UNREADABLE as exc:
+            return parse_json(text, parse_constant=_refuse_constant)
+        except ValueError as exc:
             raise BadRequestProblem(detail=not_json(exc)) from None
 
     def _validate(self, body: Any) -> dict[Any, Any] | None:

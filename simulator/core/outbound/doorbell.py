@@ -3,9 +3,11 @@
 Domain code (a timer's ``fire``, an operation that queued a delivery) calls
 :func:`ring` with its connection; the runtime that serves that database
 registered a callback for its engine with :func:`register`. Several
-simulators in one process (tests) each get only their own rings. Ringing
-inside a transaction is safe: the woken runtime reads through the store's
-lock, so it sees the rows once the transaction committed.
+simulators in one process (tests) each get only their own rings. A ring
+inside a transaction is sent once it has committed
+(:func:`~simulator.core.store.after_commit`), so the woken runtime finds the
+rows it was rung for (on PostgreSQL nothing else would order its read after
+the commit), and a rolled-back transaction rings nobody.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine
+
+from simulator.core.store import after_commit
 
 __all__ = ["register", "ring", "unregister"]
 
@@ -39,4 +43,4 @@ def ring(conn: Connection) -> None:
     with _lock:
         callback = _bells.get(conn.engine)
     if callback is not None:
-        callback()
+        after_commit(conn, callback)

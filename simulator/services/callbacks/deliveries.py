@@ -34,6 +34,7 @@ from simulator.core.ids import new_hex
 from simulator.core.lifecycle import Lifecycle
 from simulator.core.outbound import doorbell
 from simulator.core.outbound.retry import backoff
+from simulator.core.store import generation
 from simulator.core.timers import Timer
 from simulator.services.callbacks.tables import deliveries, delivery_attempts
 
@@ -132,6 +133,13 @@ class Claim:
     body: bytes | None
     number: int
     at: datetime
+    #: The state it was taken from: its attempt is recorded only into that state.
+    generation: str | None = None
+
+
+class StaleClaim(Exception):
+    """The delivery was taken before a reset or fixtures load: the state it belonged
+    to is gone (a new delivery may even have its id), so its attempt is not recorded."""
 
 
 def body_bytes(body: Any) -> bytes | None:
@@ -148,10 +156,12 @@ def claim_due(conn: Connection, now: datetime, limit: int) -> list[Claim]:
         D.c.next_attempt_at <= naive(now),
     ).order_by(D.c.next_attempt_at, D.c.seq).limit(max(0, limit))).all()
     claims = []
+    state = generation(conn) if rows else None
     for row in rows:
         DELIVERY.move(conn, D.c.id == row.id, DeliveryStatus.SENDING)
         claims.append(Claim(row.id, Kind(row.kind), row.method, row.url, row.secret,
-                            body_bytes(row.body), row.attempts + 1, aware(row.next_attempt_at)))
+                            body_bytes(row.body), row.attempts + 1, aware(row.next_attempt_at),
+                            state))
     return claims
 
 
@@ -256,7 +266,12 @@ def order_findings(answer: Any, expect: Mapping[str, Any]) -> list[str]:
 
 def finish_attempt(conn: Connection, claim: Claim, attempt: Attempt, *, max_attempts: int,
                    backoff_seconds: float, jitter: float) -> Finished:
-    """Record the attempt; SUCCEEDED, FAILED or PENDING again at the backoff instant."""
+    """Record the attempt; SUCCEEDED, FAILED or PENDING again at the backoff instant.
+
+    :class:`StaleClaim` when the state it was claimed from has been replaced.
+    """
+    if generation(conn) != claim.generation:
+        raise StaleClaim(claim.id)
     row = conn.execute(select(D).where(D.c.id == claim.id)).one()
     conn.execute(A.insert().values(
         delivery_id=claim.id, number=claim.number, at=naive(claim.at),

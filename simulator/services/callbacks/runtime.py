@@ -125,6 +125,9 @@ class Deliveries:
                 outcome.status, outcome.body, outcome.content_type, outcome.latency_ms,
                 outcome.error, outcome.permanent, self.sender.headers(call), outcome.excerpt())
             self.simulator.run(postsale.record_attempt, claim, attempt, self.settings)
+        except queue.StaleClaim:
+            log.info("delivery %s was sent across a reset; its attempt is not recorded",
+                     claim.id)
         except Exception:  # the store went away (reset, close): the row stays SENDING
             log.exception("delivery %s could not be recorded", claim.id)
         finally:

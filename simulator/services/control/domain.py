@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, select, update
 
 from simulator.core.errors import BadRequest
 from simulator.core.ids import seed_ids
@@ -68,8 +68,11 @@ def saved_clock(conn: Connection) -> dict[str, Any] | None:
 
 
 def save_clock(conn: Connection, state: dict[str, Any]) -> None:
-    conn.execute(delete(meta).where(meta.c.key == CLOCK_KEY))
-    conn.execute(meta.insert().values(key=CLOCK_KEY, value=state))
+    """Write the clock row in place (an update, so that a PostgreSQL reader waiting
+    on the row's lock reads the new version, not a deleted row)."""
+    if not conn.execute(update(meta).where(meta.c.key == CLOCK_KEY).values(value=state)
+                        ).rowcount:
+        conn.execute(meta.insert().values(key=CLOCK_KEY, value=state))
 
 
 def clock_view(now: datetime, mode: str, pending_events: int) -> dict[str, Any]:

@@ -36,7 +36,7 @@ def _settings() -> InventorySettings:
 async def get_tickets(token_info: Body, page_size: int | None = None, page: int | None = None,
                       **query: Any) -> Result:
     user_id = _tenant(token_info)
-    return sim().run(tickets.get_tickets, user_id, tickets.TicketFilter.from_query(query),
+    return sim().read(tickets.get_tickets, user_id, tickets.TicketFilter.from_query(query),
                      Page.of(page_size, page)), 200
 
 
@@ -61,7 +61,7 @@ async def create_transfer(body: Body, token_info: Body, upload_proof: bool = Fal
 async def get_transfers(token_info: Body, page_size: int | None = None,
                         page: int | None = None, **query: Any) -> Result:
     user_id = _tenant(token_info)
-    return sim().run(transfers.get_transfers, user_id,
+    return sim().read(transfers.get_transfers, user_id,
                      transfers.TransferFilter.from_query(query), Page.of(page_size, page)), 200
 
 

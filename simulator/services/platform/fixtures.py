@@ -13,6 +13,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection
 
 from simulator.core.fixtures import insert_rows, iso, when
+from simulator.services.platform.keys import (
+    DEFAULT_BROKER_KEY,
+    DEFAULT_BROKER_USER_ID,
+    DEFAULT_MARKETPLACE_KEY,
+)
 from simulator.services.platform.marketplaces import DOCUMENTED_MARKETPLACES
 from simulator.services.platform.tables import api_keys, brokers, events, marketplaces
 
@@ -20,11 +25,6 @@ if TYPE_CHECKING:
     from simulator.fixturegen import FixtureContext
 
 SECTIONS = ("marketplaces", "brokers", "api_keys", "events")
-
-#: Keys every default document carries, printed by ``ticketsim serve``.
-DEFAULT_BROKER_KEY = "sim-broker-key"
-DEFAULT_MARKETPLACE_KEY = "sim-marketplace-key"
-DEFAULT_BROKER_USER_ID = 8060
 
 #: Team -> (home park, city): a team's home games are played at its own park.
 TEAMS: dict[str, tuple[str, str]] = {

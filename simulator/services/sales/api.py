@@ -46,7 +46,7 @@ async def get_order(marketplace_name: str, user_id: int, order_id: str, token_in
     auth.require_broker(principal(token_info), user_id)
     simulator = sim()
     market = simulator.marketplace(marketplace_name)
-    return simulator.run(sales.get_order, market, user_id, order_id), 200
+    return simulator.read(sales.get_order, market, user_id, order_id), 200
 
 
 async def catalogue_sale(body: Body, token_info: Body) -> Result:

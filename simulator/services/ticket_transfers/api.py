@@ -62,16 +62,16 @@ async def reject_ticket_transfer(id: str, body: Body) -> Result:
 async def get_public_ticket_transfer(id: str, secret: str) -> Result:
     if secret in ACTIONS:  # GET /ticket-transfers/{id}/accept: that path is POST only
         raise HTTPException(405)
-    return sim().run(domain.get_public, id, secret), 200
+    return sim().read(domain.get_public, id, secret), 200
 
 
 async def get_ticket_transfer(id: str, token_info: Body) -> Result:
-    return sim().run(domain.get_private, _seller(token_info), id), 200
+    return sim().read(domain.get_private, _seller(token_info), id), 200
 
 
 async def list_ticket_transfers(token_info: Body, **query: Any) -> Result:
     seller_id = _seller(token_info)
-    return sim().run(queries.list_private, seller_id, _filters(query),
+    return sim().read(queries.list_private, seller_id, _filters(query),
                      query.get("top", 25), query.get("skip", 0)), 200
 
 
@@ -79,4 +79,4 @@ async def list_public_ticket_transfers(**query: Any) -> Result:
     tickets = query.get("tickets") or {}
     keys = [TicketKey(str(item.get("id", "")), str(item.get("secret", "")))
             for _index, item in sorted(tickets.items(), key=lambda pair: str(pair[0]))]
-    return sim().run(queries.list_public, keys, _filters(query)), 200
+    return sim().read(queries.list_public, keys, _filters(query)), 200

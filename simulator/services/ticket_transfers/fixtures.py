@@ -31,6 +31,7 @@ from sqlalchemy import Connection
 from simulator.core.fixtures import insert_rows, when
 from simulator.services.platform.tables import api_keys
 from simulator.services.ticket_transfers.fixtures_data import SectionMaker
+from simulator.services.ticket_transfers.keys import DEFAULT_SELLER_KEY
 from simulator.services.ticket_transfers.model import TicketRole, TransferStatus
 from simulator.services.ticket_transfers.tables import (
     tt_claims,
@@ -49,8 +50,6 @@ if TYPE_CHECKING:
 
 SECTIONS = ("sellers", "seller_events", "customers", "ticket_types", "tickets",
             "ticket_transfers")
-
-DEFAULT_SELLER_KEY = "sim-seller-key"
 
 
 def generate(ctx: FixtureContext) -> dict[str, Any]:
