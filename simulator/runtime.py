@@ -36,7 +36,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, select, text
 from sqlalchemy.exc import DBAPIError
 
 from simulator import fixturegen
@@ -70,6 +70,9 @@ log = logging.getLogger("ticketsim")
 #: How often an operation is re-run when a concurrent writer took a unique key
 #: first (PostgreSQL replicas); the re-run sees the winner and answers 409 itself.
 WRITE_RETRIES = 3
+
+#: PostgreSQL advisory lock ordering writes against clock publications ("clok").
+CLOCK_LOCK = 0x636C6F6B
 
 #: How often a write is re-run because the shared clock moved under it.
 STALE_RETRIES = 20
@@ -179,7 +182,8 @@ class Simulator:
         shared clock's.
 
         The clock row is read inside the write transaction, under the writer
-        lock (SQLite) or a share lock on the row (PostgreSQL), and a clock
+        lock (SQLite) or a shared advisory lock that a clock publication takes
+        exclusively (PostgreSQL: no row lock on the one hot row), and a clock
         change publishes its target before it fires anything
         (:meth:`change_clock`). So a write either commits before the change's
         timers are read and fired, or runs again at the new instant: no write
@@ -225,12 +229,14 @@ class Simulator:
 
     def _shared_rows(self, conn: Connection, *, lock: bool = False
                      ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-        """The saved clock and generation rows (``lock``: share-locked on PostgreSQL)."""
-        query = select(meta.c.key, meta.c.value).where(
-            meta.c.key.in_((control.CLOCK_KEY, GENERATION_KEY)))
+        """The saved clock and generation rows (``lock``: under the shared clock lock on
+        PostgreSQL)."""
         if lock and self.store.is_postgresql:
-            query = query.with_for_update(read=True)
-        rows = {row.key: row.value for row in conn.execute(query)}
+            # shared: many writes at once; a clock publication takes it exclusively
+            conn.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": CLOCK_LOCK})
+        rows = {row.key: row.value for row in conn.execute(
+            select(meta.c.key, meta.c.value).where(
+                meta.c.key.in_((control.CLOCK_KEY, GENERATION_KEY))))}
         return rows.get(control.CLOCK_KEY), rows.get(GENERATION_KEY)
 
     def query(self, operation: Callable[Concatenate[Connection, P], R],
@@ -416,6 +422,9 @@ class Simulator:
 
     def _save_clock_state(self, state: dict[str, Any]) -> None:
         with self.store.transaction() as conn:
+            if self.config.shared and self.store.is_postgresql:
+                # waits for the writes that read the old clock (see _check_unmoved)
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLOCK_LOCK})
             saved = control.saved_clock(conn) or {}
             version = int(saved.get("version", 0)) + 1
             control.save_clock(conn, {**state, "version": version})

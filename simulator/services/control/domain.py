@@ -68,8 +68,7 @@ def saved_clock(conn: Connection) -> dict[str, Any] | None:
 
 
 def save_clock(conn: Connection, state: dict[str, Any]) -> None:
-    """Write the clock row in place (an update, so that a PostgreSQL reader waiting
-    on the row's lock reads the new version, not a deleted row)."""
+    """Write the clock row in place (an update: the row is never missing to a reader)."""
     if not conn.execute(update(meta).where(meta.c.key == CLOCK_KEY).values(value=state)
                         ).rowcount:
         conn.execute(meta.insert().values(key=CLOCK_KEY, value=state))
