@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from simulator.config import SimConfig
 from simulator.core.clock import ClockMode
+from simulator.core.instants import naive
 from simulator.runtime import Simulator
 from simulator.services.callbacks import deliveries as queue
 from simulator.services.callbacks import registrations
@@ -110,7 +111,7 @@ def _settle(sim: Simulator, timeout_seconds: float) -> None:
         busy = sim.query(lambda conn: conn.execute(select(queue.D.c.id).where(
             queue.D.c.status.in_(("DUE", "SENDING")) | (
                 (queue.D.c.status == "PENDING")
-                & (queue.D.c.next_attempt_at <= queue.naive(sim.clock.now())))).limit(1)
+                & (queue.D.c.next_attempt_at <= naive(sim.clock.now())))).limit(1)
         ).first())
         if busy is None:
             return

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from simulator.core.errors import BadRequest, Conflict
+from simulator.core.instants import aware
 
 WallClock = Callable[[], datetime]
 
@@ -38,11 +39,6 @@ log = logging.getLogger("ticketsim")
 #: The clock stays before this instant (holds, presigned URLs and other
 #: durations added to "now" must still fit in a datetime).
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
-
-
-def _utc(moment: datetime) -> datetime:
-    """``moment`` as aware UTC (naive means UTC)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _wall_now() -> datetime:
@@ -154,7 +150,7 @@ class SimClock:
         self._lock = threading.RLock()
         self._firing: datetime | None = None
         self.scheduler = Scheduler()
-        base = _utc(start) if start else wall()
+        base = aware(start) if start else wall()
         self._frozen_at = base
         self._offset = base - wall() if start else timedelta(0)
         self._last = base
@@ -207,7 +203,7 @@ class SimClock:
 
     def set(self, target: datetime) -> datetime:
         """Jump to ``target`` (not earlier than now), firing due events in order."""
-        target = _utc(target)  # stored instants are naive UTC: an offset would skew them
+        target = aware(target)  # stored instants are naive UTC: an offset would skew them
         with self._lock:
             current = self.now()
             if target < current:
@@ -265,7 +261,7 @@ class SimClock:
         if mode is ClockMode.REALTIME:
             offset = timedelta(seconds=float(state["offset_seconds"]))
             return cls(mode, start=wall() + offset, wall=wall)
-        return cls(mode, start=_utc(datetime.fromisoformat(str(state["now"]))), wall=wall)
+        return cls(mode, start=aware(datetime.fromisoformat(str(state["now"]))), wall=wall)
 
     def adopt(self, state: dict[str, str | float]) -> None:
         """Take on :meth:`state` saved by another process sharing this clock.
@@ -277,7 +273,7 @@ class SimClock:
         with self._lock:
             self._mode = ClockMode(str(state["mode"]))
             if self._mode is ClockMode.FROZEN:
-                self._frozen_at = _utc(datetime.fromisoformat(str(state["now"])))
+                self._frozen_at = aware(datetime.fromisoformat(str(state["now"])))
                 self._last = self._frozen_at
             else:
                 self._offset = timedelta(seconds=float(state["offset_seconds"]))

@@ -24,12 +24,13 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 
 from sqlalchemy import Column, Connection, DateTime, Float, Integer, String, Table, select, update
 
 from simulator.core.errors import Conflict
+from simulator.core.instants import naive
 from simulator.core.store import Store, insert_or_ignore, metadata
 from simulator.core.timers import Timer
 
@@ -62,10 +63,6 @@ class Firing(Enum):
     BUSY = "busy"  # another process is firing it right now
 
 
-def _naive(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
-
-
 def fire_once(conn: Connection, timer: Timer, now: datetime, holder: str) -> Firing:
     """Fire ``timer`` at ``now`` in ``conn``'s transaction if it is due and nobody else is."""
     insert_or_ignore(conn, timer_runs, name=timer.name, fires=0, refires=0, last_due=None,
@@ -78,9 +75,9 @@ def fire_once(conn: Connection, timer: Timer, now: datetime, holder: str) -> Fir
     if due is None or due > now:
         return Firing.NOT_DUE
     timer.fire(conn, now)
-    again = row.last_due is not None and _naive(due) <= row.last_due
+    again = row.last_due is not None and naive(due) <= row.last_due
     conn.execute(update(timer_runs).where(timer_runs.c.name == timer.name).values(
-        fires=row.fires + 1, refires=row.refires + int(again), last_due=_naive(due),
+        fires=row.fires + 1, refires=row.refires + int(again), last_due=naive(due),
         holder=holder))
     return Firing.FIRED
 

@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Column, Connection, DateTime, Table, func, select
 
 from simulator.core.http.requestlog import SECRET_NAME, RequestEntry
+from simulator.core.instants import aware
 from simulator.core.service import ServiceDef
 
 __all__ = ["MAX_ROWS", "Panel", "PanelSource", "cell", "count_rows", "countdown", "panels_of",
@@ -49,17 +50,12 @@ class Panel:
 PanelSource = Callable[[Connection, datetime], Panel]
 
 
-def utc(moment: datetime) -> datetime:
-    """SQLite gives naive datetimes back; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def cell(value: Any) -> str:
     """A value as the page shows it: instants in ISO form, JSON compact and cut short."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return utc(value).strftime("%Y-%m-%d %H:%M:%S")
+        return aware(value).strftime("%Y-%m-%d %H:%M:%S")
     text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"),
                                                              default=str)
     return text if len(text) <= MAX_CELL else text[:MAX_CELL - 1] + "…"
@@ -69,7 +65,7 @@ def countdown(expires_at: datetime | None, now: datetime) -> str:
     """``"14m 32s"`` until ``expires_at``, or ``"expired"`` once it has passed."""
     if expires_at is None:
         return ""
-    left = int((utc(expires_at) - now).total_seconds())
+    left = int((aware(expires_at) - now).total_seconds())
     if left <= 0:
         return "expired"
     hours, rest = divmod(left, 3600)

@@ -27,6 +27,7 @@ from simulator.core.http.asgi import read_body, replay
 from simulator.core.http.matching import Facts, RequestMatch
 from simulator.core.http.operations import is_control_path
 from simulator.core.http.requestlog import OPERATION_STATE_KEY, redact_query
+from simulator.core.instants import zulu
 
 if TYPE_CHECKING:
     from simulator.core.http.steering import Steering
@@ -37,10 +38,6 @@ REDACTED = "[redacted]"
 SECRET_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie",
                             "set-cookie"})
 NEAR_MISSES = 3
-
-
-def _iso(instant: datetime) -> str:
-    return instant.isoformat().replace("+00:00", "Z")
 
 
 def _text(data: bytes, limit: int) -> tuple[str, bool]:
@@ -75,8 +72,8 @@ class Entry:
 
     def to_json(self, body_bytes: int) -> dict[str, Any]:
         return {
-            "id": self.entry_id, "time": _iso(self.sim_time),
-            "real_time": _iso(datetime.fromtimestamp(self.real_time, UTC)),
+            "id": self.entry_id, "time": zulu(self.sim_time),
+            "real_time": zulu(datetime.fromtimestamp(self.real_time, UTC)),
             "method": self.method, "path": self.path, "query": self.query,
             "headers": self.headers, "body": self.body,
             "body_truncated": self.body_size > body_bytes, "body_size": self.body_size,

@@ -15,17 +15,13 @@ from typing import Any
 from sqlalchemy import Connection, func, or_, select
 
 from simulator.core.errors import NotFound
+from simulator.core.instants import zulu
 from simulator.services.broadcast import domain
 from simulator.services.broadcast.domain import CopyStatus
 from simulator.services.broadcast.tables import listing_copies
 from simulator.services.platform.tables import marketplaces
 from simulator.services.sales.seats import ClaimKind
 from simulator.services.sales.tables import listings, seat_claims
-
-
-def _stamp(moment: datetime | None) -> str | None:
-    """Stored instants come back naive; they are UTC."""
-    return None if moment is None else moment.replace(tzinfo=None).isoformat() + "Z"
 
 
 def free_places(conn: Connection, now: datetime, listing_id: str, seats: dict[str, list[str]]
@@ -61,7 +57,7 @@ def listing_view(conn: Connection, now: datetime, listing_id: str) -> dict[str, 
             "price": copy.price, "currency": copy.currency,
             "seats_available": free if copy.status == CopyStatus.LIVE else 0,
             "delete_fails": copy.delete_fails, "synced": copy.details,
-            "updated_at": _stamp(copy.updated_at),
+            "updated_at": zulu(copy.updated_at),
         } for copy in copies],
     }
 

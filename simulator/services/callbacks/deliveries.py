@@ -23,7 +23,7 @@ import json
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -31,6 +31,7 @@ from sqlalchemy import ColumnElement, Connection, and_, func, or_, select
 
 from simulator.core.errors import BadRequest
 from simulator.core.ids import new_hex
+from simulator.core.instants import aware, naive, zulu
 from simulator.core.lifecycle import Lifecycle
 from simulator.core.outbound import doorbell
 from simulator.core.outbound.retry import backoff
@@ -74,19 +75,6 @@ SUCCESS_ANSWERS = frozenset({Kind.CONFIRM, Kind.REJECT, Kind.FULFILL})
 ORDER_STATUSES = ("Pending", "Confirmed", "Shipped", "Completed")
 ORDER_REQUIRED = ("order_id", "order_status", "in_hand_date", "delivery_method")
 TRANSFER_DELIVERIES = frozenset({"MOBILE_TRANSFER", "FLASH"})
-
-
-def naive(moment: datetime) -> datetime:
-    """Stored form of an instant (UTC, naive)."""
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
-
-
-def aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def stamp(moment: datetime | None) -> str | None:
-    return aware(moment).isoformat().replace("+00:00", "Z") if moment else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,9 +320,9 @@ def _view(row: Any, attempts: list[Any]) -> dict[str, Any]:
         "id": row.id, "kind": row.kind, "status": row.status, "marketplace": row.marketplace,
         "user_id": row.user_id, "order_id": row.order_id, "invoice_id": row.invoice_id,
         "method": row.method, "url": row.url, "body": row.body,
-        "created_at": stamp(row.created_at), "next_attempt_at": stamp(row.next_attempt_at),
-        "finished_at": stamp(row.finished_at), "findings": row.findings,
-        "attempts": [{"number": a.number, "at": stamp(a.at),
+        "created_at": zulu(row.created_at), "next_attempt_at": zulu(row.next_attempt_at),
+        "finished_at": zulu(row.finished_at), "findings": row.findings,
+        "attempts": [{"number": a.number, "at": zulu(a.at),
                       "request_headers": a.request_headers, "status": a.status,
                       "body_excerpt": a.body_excerpt, "latency_ms": a.latency_ms,
                       "error": a.error} for a in attempts],

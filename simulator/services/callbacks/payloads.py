@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from simulator.services.callbacks.deliveries import naive
+from simulator.core.instants import naive
 
 __all__ = ["Message", "SaleFacts", "callback_body", "sale_notification", "ticket_files"]
 

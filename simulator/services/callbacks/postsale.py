@@ -36,10 +36,11 @@ from urllib.parse import quote
 from sqlalchemy import Connection, func, select
 
 from simulator.core.errors import NotFound
+from simulator.core.instants import aware, naive, zulu
 from simulator.core.lifecycle import Lifecycle
 from simulator.core.timers import Timer
 from simulator.services.callbacks import deliveries as queue
-from simulator.services.callbacks.deliveries import Kind, Outbound, aware, naive
+from simulator.services.callbacks.deliveries import Kind, Outbound
 from simulator.services.callbacks.payloads import (
     Message,
     SaleFacts,
@@ -414,4 +415,4 @@ def view(conn: Connection, marketplace_id: int, order_id: str) -> dict[str, Any]
     return {"order_id": row.order_id, "invoice_id": row.invoice_id, "status": row.status,
             "order_status": row.order_status, "delivery_method": row.delivery,
             "transfer_id": row.transfer_id, "reason": row.reason,
-            "next_step_at": queue.stamp(row.next_step_at)}
+            "next_step_at": zulu(row.next_step_at)}

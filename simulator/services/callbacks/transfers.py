@@ -15,9 +15,10 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from simulator.core.instants import aware, naive
 from simulator.core.timers import Timer
 from simulator.services.callbacks import postsale
-from simulator.services.callbacks.deliveries import Kind, aware, naive
+from simulator.services.callbacks.deliveries import Kind
 from simulator.services.callbacks.payloads import SaleFacts, callback_body
 from simulator.services.callbacks.postsale import P, PostSale
 from simulator.services.callbacks.settings import CallbackSettings

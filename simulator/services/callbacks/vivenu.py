@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select
 
 from simulator.core.errors import NotFound
+from simulator.core.instants import aware
 from simulator.core.timers import Timer
 from simulator.services.callbacks import deliveries as queue
-from simulator.services.callbacks.deliveries import Kind, Outbound, aware
+from simulator.services.callbacks.deliveries import Kind, Outbound
 from simulator.services.callbacks.registrations import check_secret, check_url
 from simulator.services.callbacks.tables import seller_webhooks
 from simulator.services.ticket_transfers import outbox

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, delete, func, select, update
 
 from simulator.core.errors import BadRequest, Conflict, NotFound
 from simulator.core.ids import new_hex
+from simulator.core.instants import naive
 from simulator.services.inventory import queries
 from simulator.services.inventory.states import CRAWL, CrawlStatus
 from simulator.services.inventory.tables import (
@@ -54,7 +55,7 @@ def crawl_refresh(conn: Connection, now: datetime, user_id: int, account_ids: li
         raise BadRequest("account_ids must list at least one account (or give user_id)")
     owned = {row.id: row for row in conn.execute(select(A).where(
         A.c.user_id == user_id, A.c.id.in_([a for a in wanted if a <= queries.MAX_ID])))}
-    due = queries.naive_utc(now) + timedelta(seconds=crawl_seconds)
+    due = naive(now) + timedelta(seconds=crawl_seconds)
     return {str(account_id): _start(conn, now, owned.get(account_id), due)
             for account_id in wanted}
 
@@ -71,7 +72,7 @@ def _start(conn: Connection, now: datetime, account: Any, due: datetime) -> dict
         running = new_hex(conn, 22, kind="crawl")
         conn.execute(crawl_jobs.insert().values(
             job_id=running, account_id=account.id, status=CRAWL.initial(CrawlStatus.RUNNING),
-            created_at=queries.naive_utc(now), due_at=due))
+            created_at=naive(now), due_at=due))
     return {"job_id": str(running), "err_msg": ""}
 
 
@@ -86,7 +87,7 @@ def apply_due_crawls(conn: Connection, now: datetime) -> int:
     """Finish every crawl due by ``now``, in order; returns how many finished."""
     jobs = conn.execute(select(crawl_jobs).where(
         crawl_jobs.c.status == CrawlStatus.RUNNING,
-        crawl_jobs.c.due_at <= queries.naive_utc(now))
+        crawl_jobs.c.due_at <= naive(now))
         .order_by(crawl_jobs.c.due_at, crawl_jobs.c.job_id)).all()
     for job in jobs:
         sync_account(conn, job.account_id)

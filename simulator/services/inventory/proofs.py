@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from simulator.core.errors import NotFound
-from simulator.services.inventory.queries import naive_utc, utc_stamp
+from simulator.core.instants import naive
+from simulator.services.inventory.queries import utc_stamp
 from simulator.services.inventory.states import PROOF, ProofStatus
 from simulator.services.inventory.tables import proof_uploads
 
@@ -27,7 +28,7 @@ def record_proof(conn: Connection, now: datetime, transfer_id: int, marketplace:
         return
     conn.execute(P.insert().values(transfer_id=transfer_id, marketplace=marketplace,
                                    status=PROOF.initial(ProofStatus.PENDING),
-                                   created_at=naive_utc(now)))
+                                   created_at=naive(now)))
 
 
 def pending_proofs(conn: Connection) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ are refused with a 400 naming the parameter.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
@@ -95,8 +95,3 @@ def local_stamp(moment: datetime) -> str:
 def utc_stamp(moment: datetime) -> str:
     """A UTC instant as documented: ``2019-02-20T09:58:43.078739``."""
     return moment.replace(tzinfo=None).isoformat(timespec="microseconds")
-
-
-def naive_utc(moment: datetime) -> datetime:
-    """An aware instant as the naive UTC datetime the tables store."""
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment

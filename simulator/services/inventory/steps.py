@@ -27,10 +27,10 @@ from typing import Any
 from sqlalchemy import Connection, func, select, update
 
 from simulator.core.ids import new_hex
+from simulator.core.instants import naive
 from simulator.core.timers import Timer
 from simulator.services.inventory import crawl
 from simulator.services.inventory.proofs import record_proof
-from simulator.services.inventory.queries import naive_utc
 from simulator.services.inventory.states import (
     REQUEST,
     TRANSFER,
@@ -189,7 +189,7 @@ def settle(conn: Connection, now: datetime, transfer_id: int) -> Status | None:
 
 def process_requests(conn: Connection, now: datetime) -> int:
     """Take every request step due by ``now``, in due order; returns how many were taken."""
-    until = naive_utc(now)
+    until = naive(now)
     taken = 0
     while True:
         rows = conn.execute(_DUE.where(R.c.due_at <= until)

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Connection, and_, distinct, exists, func, 
 
 from simulator.core.errors import NotFound
 from simulator.core.ids import new_hex
+from simulator.core.instants import naive
 from simulator.services.inventory import queries
 from simulator.services.inventory.derived import tallies_kept, ticket_tallies, transfer_texts
 from simulator.services.inventory.mapping import (
@@ -86,7 +87,7 @@ def create_transfer(conn: Connection, now: datetime, user_id: int, order: Transf
     durations = durations_for(order.recipient_email, durations)
     groups, mapping_error = _mapping(conn, user_id, order)
     status = TRANSFER.initial(Status.FAILED_MAPPING if mapping_error else Status.PENDING)
-    start = queries.naive_utc(now)
+    start = naive(now)
     transfer_id = conn.execute(X.insert().values(
         user_id=user_id, start_time=start, order_id=order.order_id, invoice_id=order.invoice_id,
         marketplace=order.marketplace, recipient_email=order.recipient_email,
@@ -125,7 +126,7 @@ def recall_transfer(conn: Connection, now: datetime, user_id: int, transfer_id: 
     TRANSFER.move(conn, X.c.id == transfer_id, Status.RECALLING)
     for request in conn.execute(select(R.c.id, R.c.durations).where(
             R.c.transfer_id == transfer_id, R.c.status == Status.EMAILED)).all():
-        due = queries.naive_utc(now) + timedelta(
+        due = naive(now) + timedelta(
             seconds=float(request.durations["recall_seconds"]))
         REQUEST.move(conn, R.c.id == request.id, Status.RECALLING, due_at=due,
                      error_message=None)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -32,6 +32,7 @@ from sqlalchemy import ColumnElement, Connection, or_, select
 
 from simulator.core.errors import BadRequest, NotAPdf, NotFound
 from simulator.core.ids import new_hex
+from simulator.core.instants import aware
 from simulator.core.lifecycle import Lifecycle
 from simulator.services.files import domain as files
 from simulator.services.pdfs.tables import jobs
@@ -99,11 +100,7 @@ class Job:
     def from_row(cls, row: Any) -> Job:
         return cls(row.job_id, JobKind(row.kind), JobStatus(row.status), dict(row.request),
                    dict(row.result) if row.result is not None else None, row.error or "",
-                   _utc(row.created_at), _utc(row.finished_at) if row.finished_at else None)
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+                   aware(row.created_at), aware(row.finished_at) if row.finished_at else None)
 
 
 # --- requests ---------------------------------------------------------------

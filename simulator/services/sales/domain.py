@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -25,6 +25,7 @@ from sqlalchemy import Connection, bindparam, func, select, update
 
 from simulator.core.errors import BadRequest, Conflict, InjectedFailure, NotFound
 from simulator.core.ids import new_hex
+from simulator.core.instants import aware, zulu
 from simulator.core.lifecycle import Lifecycle
 from simulator.core.prepared import Prepared
 from simulator.core.timers import Timer
@@ -81,15 +82,6 @@ ORDER_PROGRESS: dict[bool, tuple[tuple[timedelta, OrderStatus], ...]] = {
         (timedelta(minutes=10), OrderStatus.COMPLETED),
     ),
 }
-
-
-def utc(moment: datetime) -> datetime:
-    """Stored datetimes come back naive; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _stamp(moment: datetime | None) -> str | None:
-    return utc(moment).isoformat().replace("+00:00", "Z") if moment else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +168,7 @@ def expire_holds(conn: Connection, now: datetime) -> int:
 def next_hold_expiry(conn: Connection) -> datetime | None:
     """When the earliest live hold runs out, for the scheduler."""
     due = _NEXT_EXPIRY.scalar(conn)
-    return utc(due) if due else None
+    return aware(due) if due else None
 
 
 TIMERS = (Timer("sales.hold-expiry", next_hold_expiry, expire_holds,
@@ -202,7 +194,7 @@ def _hold_view(hold: Mapping[str, Any], marketplace: Marketplace, message: str
         "message": message, "order_id": hold["order_id"], "listing_id": hold["listing_id"],
         "marketplace": marketplace.name, "section": hold["section"],
         "status": hold["status"], "hold_length": hold["hold_length"],
-        "expires_at": _stamp(hold["expires_at"]),
+        "expires_at": zulu(hold["expires_at"]),
         "tickets": [{"row": p["row"], "seat": p["seat"]} for p in hold["seats"]],
     }
 
@@ -353,7 +345,7 @@ def create_invoice(
     event = conn.execute(select(events).where(events.c.id == listing.event_id)).first()
     in_hand = request.in_hand_date or (hold.in_hand_date if hold is not None else None)
     if in_hand is None:
-        in_hand = (utc(event.event_date) - timedelta(days=1)).date().isoformat() if event else (
+        in_hand = (aware(event.event_date) - timedelta(days=1)).date().isoformat() if event else (
             now.date().isoformat())
     next_id = conn.execute(select(func.max(orders.c.invoice_id))).scalar()
     conn.execute(orders.insert().values(
@@ -385,7 +377,7 @@ def _invoice_view(order: Any, marketplace: Marketplace) -> dict[str, Any]:
         "tickets": [{"row": s["row"], "seat": s["seat"]} for s in order.seats],
         "payout": {"price": order.payout_price, "currency": order.payout_currency},
         "delivery_option": order.delivery_method, "predelivered": order.predelivered,
-        "in_hand_date": order.in_hand_date, "invoiced_at": _stamp(order.order_date),
+        "in_hand_date": order.in_hand_date, "invoiced_at": zulu(order.order_date),
     }
 
 
@@ -393,7 +385,7 @@ def order_status_at(order: Any, now: datetime) -> OrderStatus:
     """The order's status at ``now``: fixed (fixtures) or derived from its age."""
     if order.fixed_status:
         return OrderStatus(order.fixed_status)
-    elapsed = now - utc(order.order_date)
+    elapsed = now - aware(order.order_date)
     status = OrderStatus.PENDING
     for after, reached in ORDER_PROGRESS[order.delivery_method == "HARD"]:
         if elapsed >= after:
@@ -415,8 +407,8 @@ def get_order(
     return {
         "order_id": order.order_id, "order_status": status,
         "in_hand_date": order.in_hand_date, "delivery_method": order.delivery_method,
-        "order_date": _stamp(order.order_date), "event_name": order.event_name,
-        "venue_name": order.venue_name, "event_date": _stamp(order.event_date),
+        "order_date": zulu(order.order_date), "event_name": order.event_name,
+        "venue_name": order.venue_name, "event_date": zulu(order.event_date),
         "quantity": len(seats), "section": order.section, "row": ",".join(rows),
         "seats": seats, "marketplace": marketplace.name,
         "marketplace_listing_id": order.marketplace_listing_id,

@@ -11,9 +11,10 @@ from datetime import datetime
 
 from sqlalchemy import Connection, func, select
 
+from simulator.core.instants import aware
 from simulator.core.timers import Timer
 from simulator.services.ticket_transfers.domain import expire_due
-from simulator.services.ticket_transfers.model import TransferStatus, utc
+from simulator.services.ticket_transfers.model import TransferStatus
 from simulator.services.ticket_transfers.tables import tt_transfers
 
 _NEXT = select(func.min(tt_transfers.c.expires_at)).where(
@@ -23,7 +24,7 @@ _NEXT = select(func.min(tt_transfers.c.expires_at)).where(
 def next_expiry(conn: Connection) -> datetime | None:
     """When the earliest open transfer expires (None: nothing will)."""
     due = conn.execute(_NEXT).scalar()
-    return utc(due) if due else None
+    return aware(due) if due else None
 
 
 TIMERS = (Timer("ticket_transfers.expiry", next_expiry, expire_due,

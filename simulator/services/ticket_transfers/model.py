@@ -12,10 +12,11 @@ transferred. Nothing leaves a final state.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from simulator.core.instants import aware
 from simulator.core.lifecycle import Lifecycle
 from simulator.services.ticket_transfers.tables import tt_transfers
 
@@ -70,11 +71,6 @@ HISTORY_OF: dict[TransferStatus, HistoryType] = {
 }
 
 
-def utc(moment: datetime) -> datetime:
-    """Stored datetimes come back naive; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def millis(moment: datetime) -> datetime:
     """``moment`` at vivenu's precision (milliseconds), so stored and shown instants agree."""
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
@@ -84,7 +80,7 @@ def stamp(moment: datetime | None) -> str | None:
     """vivenu's ISO timestamps: milliseconds and ``Z`` (``2030-01-23T23:00:00.123Z``)."""
     if moment is None:
         return None
-    moment = utc(moment).astimezone(UTC)
+    moment = aware(moment)
     # isoformat, not strftime: %Y is not zero-padded below the year 1000 on glibc
     return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
