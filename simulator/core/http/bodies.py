@@ -26,6 +26,7 @@ from typing import Any
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from simulator.core.http.operations import resolve
 from simulator.core.specs import HTTP_METHODS
 
 __all__ = ["NOT_JSON", "TOO_DEEP", "JsonBodies", "JsonOperations", "NestedTooDeeply", "not_json",
@@ -72,23 +73,13 @@ class JsonOperations:
             for method, operation in item.items():
                 if method not in HTTP_METHODS or not isinstance(operation, dict):
                     continue
-                content = _local(spec, operation.get("requestBody", {})).get("content", {})
+                body = resolve(spec, operation.get("requestBody", {}))
+                content = body.get("content", {}) if isinstance(body, dict) else {}
                 if content and all(kind.startswith(JSON_TYPES) for kind in content):
                     self._routes.append((method.upper(), pattern))
 
     def consumes_json(self, method: str, path: str) -> bool:
         return any(m == method and p.match(path) for m, p in self._routes)
-
-
-def _local(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    """``node``, or what its local ``$ref`` (``#/components/...``) points at."""
-    ref = node.get("$ref")
-    if not isinstance(ref, str) or not ref.startswith("#/"):
-        return node
-    found: Any = spec
-    for part in ref[2:].split("/"):
-        found = found.get(part, {}) if isinstance(found, dict) else {}
-    return found if isinstance(found, dict) else {}
 
 
 def _declared_type(scope: Scope) -> str:
