@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from simulator.core.http.requestlog import RequestEntry, RequestRecorder
+from simulator.core.http.requestlog import RequestEntry, RequestRecorder, shown_status
 
 __all__ = [
     "Clock",
@@ -294,15 +294,13 @@ class Ticketsim:
 
 def _entry_line(entry: RequestEntry) -> str:
     target = f"{entry.path}?{entry.query}" if entry.query else entry.path
-    status = "dropped" if entry.status is None else entry.status
-    return (f"{entry.method} {target} -> {status} ({entry.latency_ms:.1f} ms) "
+    return (f"{entry.method} {target} -> {entry.shown_status} ({entry.latency_ms:.1f} ms) "
             f"{entry.operation_id or '-'}{' fault=' + entry.fault if entry.fault else ''}")
 
 
 def _journal_line(entry: Mapping[str, Any]) -> str:
     operation = entry.get("operationId") or entry.get("operation_id") or "-"
     fault = entry.get("fault")
-    status = entry.get("status", "?")
     return (f"{entry.get('method', '?')} {entry.get('path', '?')} -> "
-            f"{'dropped' if status is None else status} "
+            f"{shown_status(entry.get('status', '?'))} "
             f"{operation}{' fault=' + json.dumps(fault) if fault else ''}")

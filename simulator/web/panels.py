@@ -124,7 +124,7 @@ def requests_panel(entries: Iterable[RequestEntry]) -> Panel:
     """The tail of the request log, newest first (keys already redacted)."""
     rows = tuple(
         (e.method, f"{e.path}?{e.query}" if e.query else e.path,
-         "dropped" if e.status is None else str(e.status),
+         e.shown_status,
          f"{e.latency_ms:.1f}", e.operation_id or "", e.fault or "", e.key or "")
         for e in reversed(list(entries)))
     return Panel("requests", "recent requests",

@@ -24,12 +24,13 @@ import re
 import time
 from collections import deque
 from dataclasses import asdict, dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["FAULT_STATE_KEY", "OPERATION_STATE_KEY", "JsonFormat", "RequestEntry", "RequestLog",
-           "RequestRecorder", "TextFormat", "redact_key", "redact_query"]
+           "RequestRecorder", "TextFormat", "redact_key", "redact_query", "shown_status"]
 
 LOGGER = "ticketsim.requests"
 #: Where a fault-injection middleware records what it did to the request.
@@ -75,6 +76,16 @@ class RequestEntry:
     fault: str | None
     key: str | None
 
+    @property
+    def shown_status(self) -> str:
+        """The status as logs and pages show it ("dropped": no answer was sent)."""
+        return shown_status(self.status)
+
+
+def shown_status(status: Any) -> str:
+    """A logged status as shown: the code, or "dropped" when none was sent (None)."""
+    return "dropped" if status is None else str(status)
+
 
 class TextFormat(logging.Formatter):
     """``POST /sales/v1/Stubhub 200 3.1ms create_hold key=sim-… fault=-``"""
@@ -84,8 +95,7 @@ class TextFormat(logging.Formatter):
         if entry is None:
             return super().format(record)
         target = f"{entry.path}?{entry.query}" if entry.query else entry.path
-        status = "dropped" if entry.status is None else entry.status
-        return (f"{entry.method} {target} {status} {entry.latency_ms:.1f}ms "
+        return (f"{entry.method} {target} {entry.shown_status} {entry.latency_ms:.1f}ms "
                 f"{entry.operation_id or '-'} key={entry.key or '-'} fault={entry.fault or '-'}")
 
 
