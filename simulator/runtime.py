@@ -55,6 +55,9 @@ from simulator.core.store import (
     meta,
     written_tables,
 )
+from simulator.core.store import (
+    generation as state_generation,
+)
 from simulator.core.timers import Timer
 from simulator.services import SERVICES
 from simulator.services.control import domain as control
@@ -76,7 +79,6 @@ CLOCK_LOCK = 0x636C6F6B
 
 #: How often a write is re-run because the shared clock moved under it.
 STALE_RETRIES = 20
-
 
 
 class _StaleInstant(Exception):
@@ -368,9 +370,7 @@ class Simulator:
         replaces the clock."""
         with self.store.transaction() as conn:
             result = write(conn)
-            restored = conn.execute(select(meta.c.value).where(meta.c.key == GENERATION_KEY)
-                                    ).scalar()
-            generation = restored.get("id") if restored else None
+            generation = state_generation(conn)
             if generation is None or generation == self._generation:
                 # a fixtures load (or an import of this very generation): a new one
                 generation = uuid.uuid4().hex

@@ -354,8 +354,7 @@ def in_flight(conn: Connection, now: datetime, wanted: LogFilter) -> bool:
     active = _busy_now(now)
     if wanted.order_id is not None:
         active.append(D.c.status == DeliveryStatus.PENDING)
-    query = select(D.c.id).where(or_(*active), *wanted.conditions()).limit(1)
-    return conn.execute(query).first() is not None
+    return _any(conn, active, wanted)
 
 
 def busy_now(conn: Connection, now: datetime, wanted: LogFilter) -> bool:
@@ -364,7 +363,12 @@ def busy_now(conn: Connection, now: datetime, wanted: LogFilter) -> bool:
     False means the engine has settled for these deliveries at this instant:
     each has succeeded, failed for good, or waits for a later retry.
     """
-    query = select(D.c.id).where(or_(*_busy_now(now)), *wanted.conditions()).limit(1)
+    return _any(conn, _busy_now(now), wanted)
+
+
+def _any(conn: Connection, states: list[ColumnElement[bool]], wanted: LogFilter) -> bool:
+    """Whether a delivery matching ``wanted`` is in any of ``states``."""
+    query = select(D.c.id).where(or_(*states), *wanted.conditions()).limit(1)
     return conn.execute(query).first() is not None
 
 

@@ -37,7 +37,7 @@ async def get_tickets(token_info: Body, page_size: int | None = None, page: int 
                       **query: Any) -> Result:
     user_id = _tenant(token_info)
     return sim().read(tickets.get_tickets, user_id, tickets.TicketFilter.from_query(query),
-                     Page.of(page_size, page)), 200
+                      Page.of(page_size, page)), 200
 
 
 async def map_tickets(body: Body, token_info: Body) -> Result:
@@ -62,7 +62,7 @@ async def get_transfers(token_info: Body, page_size: int | None = None,
                         page: int | None = None, **query: Any) -> Result:
     user_id = _tenant(token_info)
     return sim().read(transfers.get_transfers, user_id,
-                     transfers.TransferFilter.from_query(query), Page.of(page_size, page)), 200
+                      transfers.TransferFilter.from_query(query), Page.of(page_size, page)), 200
 
 
 async def recall_transfer(body: Body, token_info: Body) -> Result:

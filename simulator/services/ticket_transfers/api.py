@@ -72,7 +72,7 @@ async def get_ticket_transfer(id: str, token_info: Body) -> Result:
 async def list_ticket_transfers(token_info: Body, **query: Any) -> Result:
     seller_id = _seller(token_info)
     return sim().read(queries.list_private, seller_id, _filters(query),
-                     query.get("top", 25), query.get("skip", 0)), 200
+                      query.get("top", 25), query.get("skip", 0)), 200
 
 
 async def list_public_ticket_transfers(**query: Any) -> Result:
