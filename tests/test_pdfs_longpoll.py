@@ -65,16 +65,24 @@ async def _until(condition: Callable[[], bool]) -> None:
         await asyncio.sleep(0.01)
 
 
+async def _waiting_split(client: httpx.AsyncClient, simulator: Any, seed: int, *,
+                         count: int = 2, path_suffix: str = ""
+                         ) -> tuple[str, asyncio.Task[httpx.Response]]:
+    """A split job held back (the pool paused) and a GET long-poll of it, once it waits."""
+    minted = await _mint(client, count=count, seed=seed)
+    PdfJobs.of(simulator).pool.pause()
+    job_id = (await client.post("/pdfs/v1/splitter/", json={"url": minted["url"]},
+                                headers=HEADERS)).json()["job_id"]
+    poll = asyncio.create_task(
+        client.get(f"/pdfs/v1/splitter/{job_id}{path_suffix}", headers=HEADERS))
+    await _until(lambda: PdfJobs.of(simulator).board.waiting() == 1)  # it parked
+    return job_id, poll
+
+
 def test_long_poll_answers_running_at_the_limit() -> None:
     async def scenario(client: httpx.AsyncClient, simulator: Any) -> None:
-        minted = await _mint(client, count=2, seed=1)
-        PdfJobs.of(simulator).pool.pause()
         try:
-            job_id = (await client.post("/pdfs/v1/splitter/", json={"url": minted["url"]},
-                                        headers=HEADERS)).json()["job_id"]
-            poll = asyncio.create_task(
-                client.get(f"/pdfs/v1/splitter/{job_id}/", headers=HEADERS))
-            await _until(lambda: PdfJobs.of(simulator).board.waiting() == 1)  # it parked
+            job_id, poll = await _waiting_split(client, simulator, seed=1, path_suffix="/")
             clock = await client.get("/_sim/clock")  # the loop stays free meanwhile
             assert clock.status_code == 200
             assert not poll.done()
@@ -89,12 +97,7 @@ def test_long_poll_answers_running_at_the_limit() -> None:
 
 def test_long_poll_returns_as_soon_as_the_job_finishes() -> None:
     async def scenario(client: httpx.AsyncClient, simulator: Any) -> None:
-        minted = await _mint(client, count=2, seed=2)
-        PdfJobs.of(simulator).pool.pause()
-        job_id = (await client.post("/pdfs/v1/splitter/", json={"url": minted["url"]},
-                                    headers=HEADERS)).json()["job_id"]
-        poll = asyncio.create_task(client.get(f"/pdfs/v1/splitter/{job_id}", headers=HEADERS))
-        await _until(lambda: PdfJobs.of(simulator).board.waiting() == 1)
+        job_id, poll = await _waiting_split(client, simulator, seed=2)
         assert not poll.done()
         PdfJobs.of(simulator).pool.resume()
         body = await _answer(poll)  # the limit is NEVER: only the job's end answers it
@@ -182,12 +185,7 @@ def test_a_waiting_get_is_parked_outside_the_request_stack_and_journaled_once() 
     from simulator.core.http.steering import steering_of
 
     async def scenario(client: httpx.AsyncClient, simulator: Any) -> None:
-        minted = await _mint(client, count=1, seed=4)
-        PdfJobs.of(simulator).pool.pause()
-        job_id = (await client.post("/pdfs/v1/splitter/", json={"url": minted["url"]},
-                                    headers=HEADERS)).json()["job_id"]
-        poll = asyncio.create_task(client.get(f"/pdfs/v1/splitter/{job_id}", headers=HEADERS))
-        await _until(lambda: PdfJobs.of(simulator).board.waiting() == 1)
+        job_id, poll = await _waiting_split(client, simulator, seed=4, count=1)
         modules = _awaited_modules(poll)
         assert "simulator.core.http.parking" in modules, modules
         inner = modules[modules.index("simulator.core.http.parking") + 1:]
