@@ -149,3 +149,19 @@ def test_a_pending_delivery_survives_a_restart_and_is_sent_once(tmp_path: Path) 
         assert done["status"] == "SUCCEEDED" and len(done["attempts"]) == 2
         assert len(up.hooks()) == 1
     again.simulator.close()
+
+
+def test_the_wait_refuses_bad_query_values_with_a_400_naming_them() -> None:
+    """What clients send by mistake to ``/_sim/deliveries/wait``: a 400 naming the
+    parameter, never a 500; a trailing slash is the same endpoint."""
+    with TestClient(create_app(frozen_config())) as client:
+        for query, named in (("settled=abc", "settled"), ("settled=", "settled"),
+                             ("settled=true&timeout=NaN", "timeout"),
+                             ("timeout=-1", "timeout")):
+            refused = client.get(f"/_sim/deliveries/wait?{query}")
+            assert refused.status_code == 400, (query, refused.text)
+            assert named in refused.json()["message"], (query, refused.text)
+        for path in ("/_sim/deliveries/wait", "/_sim/deliveries/wait/"):
+            settled = client.get(f"{path}?settled=true&timeout=0")
+            assert settled.status_code == 200, settled.text
+            assert set(settled.json()) == {"deliveries"}
