@@ -180,8 +180,10 @@ def _awaited_modules(task: asyncio.Task[Any]) -> list[str]:
 
 def test_a_waiting_get_is_parked_outside_the_request_stack_and_journaled_once() -> None:
     """While a GET long-poll waits, no Connexion layer nor the handler stays suspended
-    (their frames are most of a waiter's memory); the client gets one answer, the
-    one after the wait, and the journal notes one request."""
+    (their frames are most of a waiter's memory), nor the simulator's layers that
+    run again on the way back (``Prefer``, JSON bodies, trailing slash, context);
+    the client gets one answer, the one after the wait, and the journal notes one
+    request."""
     from simulator.core.http.steering import steering_of
 
     async def scenario(client: httpx.AsyncClient, simulator: Any) -> None:
@@ -191,6 +193,10 @@ def test_a_waiting_get_is_parked_outside_the_request_stack_and_journaled_once() 
         inner = modules[modules.index("simulator.core.http.parking") + 1:]
         assert not [m for m in inner if m.startswith(("connexion", "starlette",
                                                       "simulator.services"))], inner
+        rerun = {f"simulator.core.http.{name}" for name in ("prefer", "bodies", "paths",
+                                                            "context")}
+        assert not rerun & set(modules), modules
+        assert {"simulator.core.http.journal", "simulator.core.http.faults"} <= set(modules)
         PdfJobs.of(simulator).pool.resume()
         response = await poll
         assert response.json()["status"] == "SUCCEEDED"

@@ -3,21 +3,29 @@
 A long-poll that waits inside its handler keeps a suspended frame in every
 layer between the server and the handler (Connexion's routing, security,
 validation and decorators, Starlette's routers: ~18 KB a waiter, docs/speed.md).
-This layer, the innermost of the simulator's own, runs each request under a
-:class:`~simulator.core.jobs.Parking`: a handler whose board wait would
-sleep hands the wait out and answers at once; that answer is dropped, the
-wait happens here (until the board's event or the same deadline), and the
-request runs through the stack again, where the wait then ends at once and
-the real answer is sent. A request that does not wait passes once, as before.
-Only safe methods (``GET``, ``HEAD``) are parked, since they run twice; a
-``POST`` that long-polls (the merger's) waits in place as before. Each pass
-runs as a task of its own, in a copy of the request's context: what the
-layers below keep in context variables (Connexion keeps its scope copies
-there) goes with the pass instead of staying alive through the wait.
+This layer runs each request under a :class:`~simulator.core.jobs.Parking`:
+a handler whose board wait would sleep hands the wait out and answers at
+once; that answer is dropped, the wait happens here (until the board's event
+or the same deadline), and the request runs through the layers below again,
+where the wait then ends at once and the real answer is sent. A request that
+does not wait passes once, as before. Only safe methods (``GET``, ``HEAD``)
+are parked, since they run twice; a ``POST`` that long-polls (the merger's)
+waits in place as before. Each pass runs as a task of its own, in a copy of
+the request's context: what the layers below keep in context variables
+(Connexion keeps its scope copies there) goes with the pass instead of
+staying alive through the wait.
 
-The outer layers (journal, request log, faults, ``Prefer``) see one request
-and one answer; the inner ones (security, validation, the handler) run once
-per pass, so they must not count requests (none does).
+It sits right inside the fault layer (:func:`simulator.core.http.steering.add_steering`):
+the layers outside it (state page, request log, control token, journal,
+faults) see one request and one answer and stay suspended through the wait;
+the layers inside it (``Prefer``, JSON bodies, trailing slash, the
+simulator's context, then Connexion's) hold no state across a request, run
+once per pass, and keep nothing alive while it waits. None of them may count
+requests (none does).
+
+A waiter keeps this layer's one frame and its :class:`_Request` (the
+request's ``send``, ``receive`` and body, no closures), the board's event
+wait and one timer: docs/speed.md ("Long-poll memory, third pass").
 """
 
 from __future__ import annotations
@@ -46,32 +54,55 @@ class Parked:
         if scope["type"] != "http" or scope.get("method") not in SAFE_METHODS:
             await self.app(scope, receive, send)
             return
-        parking = Parking(None)
-        token = PARKING.set(parking)
-        body: list[Message] = []
-
-        async def run(pass_receive: Receive) -> None:
-            # Each pass gets the scope as it came: the routers below write into theirs.
-            await _in_own_task(parking, self.app(dict(scope), pass_receive, unless_parked))
-
-        async def recording() -> Message:
-            message = await receive()
-            if message["type"] == "http.request":
-                body.append(message)
-            return message
-
-        async def unless_parked(message: Message) -> None:
-            if parking.event is None:
-                await send(message)
-
+        request = _Request(receive, send)
+        token = PARKING.set(request.parking)
         try:
-            await run(recording)
-            while parking.event is not None:
-                await parking.wait()
-                await run(_replaying(list(body), receive))
+            # Each pass gets the scope as it came: the routers below write into theirs.
+            await _in_own_task(request.parking,
+                               self.app(dict(scope), request.recording, request.unless_parked))
+            while request.parking.event is not None:
+                await request.parking.wait()
+                request.replayed = 0
+                await _in_own_task(request.parking,
+                                   self.app(dict(scope), request.replaying,
+                                            request.unless_parked))
         finally:
-            parking.leave()
+            request.parking.leave()
             PARKING.reset(token)
+
+
+class _Request:
+    """One parked request's ``receive`` and ``send`` across its passes.
+
+    The first pass reads the body from the server and keeps it; later passes
+    read it again from here. An answer is sent only by a pass that did not
+    hand a wait out.
+    """
+
+    __slots__ = ("body", "parking", "receive", "replayed", "send")
+
+    def __init__(self, receive: Receive, send: Send) -> None:
+        self.receive = receive
+        self.send = send
+        self.parking = Parking(None)
+        self.body: list[Message] = []
+        self.replayed = 0
+
+    async def recording(self) -> Message:
+        message = await self.receive()
+        if message["type"] == "http.request":
+            self.body.append(message)
+        return message
+
+    async def replaying(self) -> Message:
+        if self.replayed < len(self.body):
+            self.replayed += 1
+            return self.body[self.replayed - 1]
+        return await self.receive()
+
+    async def unless_parked(self, message: Message) -> None:
+        if self.parking.event is None:
+            await self.send(message)
 
 
 async def _in_own_task(parking: Parking, call: Awaitable[None]) -> None:
@@ -86,10 +117,3 @@ async def _in_own_task(parking: Parking, call: Awaitable[None]) -> None:
         await task
     finally:
         parking.task = None  # a finished task keeps its context, the very thing to drop
-
-
-def _replaying(messages: list[Message], receive: Receive) -> Receive:
-    async def replay() -> Message:
-        return messages.pop(0) if messages else await receive()
-
-    return replay
