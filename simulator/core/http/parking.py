@@ -23,9 +23,9 @@ simulator's context, then Connexion's) hold no state across a request, run
 once per pass, and keep nothing alive while it waits. None of them may count
 requests (none does).
 
-A waiter keeps this layer's one frame and its :class:`_Request` (the
-request's ``send``, ``receive`` and body, no closures), the board's event
-wait and one timer: docs/speed.md ("Long-poll memory, third pass").
+A waiter keeps this layer's one frame, its :class:`_Request` (the request's
+``send``, ``receive`` and body, no closures) and its parking's future and
+timer: docs/speed.md ("Long-poll memory, third pass").
 """
 
 from __future__ import annotations
@@ -60,8 +60,11 @@ class Parked:
             # Each pass gets the scope as it came: the routers below write into theirs.
             await _in_own_task(request.parking,
                                self.app(dict(scope), request.recording, request.unless_parked))
-            while request.parking.event is not None:
-                await request.parking.wait()
+            while request.parking.watch is not None:
+                try:
+                    await request.parking.sleep()
+                finally:
+                    request.parking.leave()
                 request.replayed = 0
                 await _in_own_task(request.parking,
                                    self.app(dict(scope), request.replaying,
@@ -101,7 +104,7 @@ class _Request:
         return await self.receive()
 
     async def unless_parked(self, message: Message) -> None:
-        if self.parking.event is None:
+        if self.parking.watch is None:
             await self.send(message)
 
 
