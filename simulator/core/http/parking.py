@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import Awaitable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -57,21 +56,38 @@ class Parked:
         request = _Request(receive, send)
         token = PARKING.set(request.parking)
         try:
-            # Each pass gets the scope as it came: the routers below write into theirs.
-            await _in_own_task(request.parking,
-                               self.app(dict(scope), request.recording, request.unless_parked))
+            await self._pass(scope, request, request.recording)
             while request.parking.watch is not None:
                 try:
                     await request.parking.sleep()
                 finally:
                     request.parking.leave()
                 request.replayed = 0
-                await _in_own_task(request.parking,
-                                   self.app(dict(scope), request.replaying,
-                                            request.unless_parked))
+                await self._pass(scope, request, request.replaying)
         finally:
             request.parking.leave()
             PARKING.reset(token)
+
+    async def _pass(self, scope: Scope, request: _Request, receive: Receive) -> None:
+        """Run the layers below once, as a task in a copy of this context.
+
+        The task's context (and what the layers below keep in it) goes with
+        the task; the scope copy and the call are made only once the task
+        runs, so requests arriving together queue as small tasks.
+        """
+
+        async def main() -> None:
+            # Each pass gets the scope as it came: the routers below write into theirs.
+            await self.app(dict(scope), receive, request.unless_parked)
+
+        parking = request.parking
+        task = asyncio.get_running_loop().create_task(main(),
+                                                      context=contextvars.copy_context())
+        parking.task = task
+        try:
+            await task
+        finally:
+            parking.task = None  # a finished task keeps its context, the very thing to drop
 
 
 class _Request:
@@ -106,17 +122,3 @@ class _Request:
     async def unless_parked(self, message: Message) -> None:
         if self.parking.watch is None:
             await self.send(message)
-
-
-async def _in_own_task(parking: Parking, call: Awaitable[None]) -> None:
-    """Run one pass as a task in a copy of this context (cancelled with the caller)."""
-
-    async def main() -> None:
-        await call
-
-    task = asyncio.get_running_loop().create_task(main(), context=contextvars.copy_context())
-    parking.task = task
-    try:
-        await task
-    finally:
-        parking.task = None  # a finished task keeps its context, the very thing to drop
