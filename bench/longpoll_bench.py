@@ -14,9 +14,16 @@ Then:
    of being sent.
 
 The server's RSS (``/proc/<pid>/status``) is sampled throughout. Not a test:
-figures go in the README.
+figures go in the README. Two figures have 10,000 waiting: the first phase's
+peak (requests arriving at ``--rate``, on a fresh process) and the second's
+(all at once, with the journal already holding the first phase's answers).
 
-    python bench/longpoll_bench.py [--waiters 10000] [--limit 25]
+``--floor`` serves a bare Starlette app instead (what uvicorn and Starlette
+cost a waiter, which the simulator cannot trim); ``--trace FRAMES`` prints
+where the served process's memory grew between idle and all waiting
+(tracemalloc slows the server: its RSS figures are then not valid).
+
+    python bench/longpoll_bench.py [--waiters 10000] [--limit 25] [--floor]
 """
 
 from __future__ import annotations
@@ -52,14 +59,20 @@ KEY = "sim-broker-key"
 # --- the server (child process) ---------------------------------------------------------------
 
 
-def serve(port: int, limit: float, http: str = "auto", loop: str = "auto") -> None:
-    """Run the simulator; SIGUSR2 pauses its PDF worker pool, SIGUSR1 lets it go."""
+def serve(port: int, limit: float, http: str = "auto", loop: str = "auto",
+          journal: int | None = None) -> None:
+    """Run the simulator; SIGUSR2 pauses its PDF worker pool, SIGUSR1 lets it go.
+
+    ``journal``: the request journal's size (default: ``SimConfig``'s, 10,000
+    entries, full after the first phase's answers).
+    """
     _trace_on_request()
     from simulator.app import create_app
     from simulator.config import SimConfig
 
+    sizes = {} if journal is None else {"journal_size": journal}
     app = create_app(SimConfig(db=":memory:", long_poll_seconds=limit,
-                               base_url=f"http://127.0.0.1:{port}"))
+                               base_url=f"http://127.0.0.1:{port}", **sizes))
     pool = PdfJobs.of(app.simulator).pool
     signal.signal(signal.SIGUSR2, lambda *_: pool.pause())
     signal.signal(signal.SIGUSR1, lambda *_: pool.resume())
@@ -349,13 +362,19 @@ def main() -> None:
                         help="tracemalloc in the server: print where the waiters' memory goes "
                              "(the RSS figures are then not valid)")
     parser.add_argument("--top", type=int, default=25, help="allocation sites --trace prints")
+    parser.add_argument("--journal", type=int,
+                        help="the request journal's size in the server (default 10,000: "
+                             "full of the first phase's answers during the second)")
     parser.add_argument("--port", type=int, help="the server's port (default: a free one)")
     parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # inherited by the server
     if args.serve:
-        (serve_floor if args.floor else serve)(args.serve, args.limit, args.http, args.loop)
+        if args.floor:
+            serve_floor(args.serve, args.limit, args.http, args.loop)
+        else:
+            serve(args.serve, args.limit, args.http, args.loop, args.journal)
         return
     if hard < args.waiters + 100:
         raise SystemExit(f"the open-files limit ({hard}) is below {args.waiters} connections")
@@ -366,7 +385,8 @@ def main() -> None:
         env |= {"TICKETSIM_TRACE": str(trace), "TICKETSIM_TRACE_FRAMES": str(args.trace)}
     server = subprocess.Popen([sys.executable, __file__, "--serve", str(port),
                                "--limit", str(args.limit), "--http", args.http,
-                               "--loop", args.loop] + (["--floor"] if args.floor else []),
+                               "--loop", args.loop] + (["--floor"] if args.floor else [])
+                              + ([f"--journal={args.journal}"] if args.journal else []),
                               cwd=ROOT, env=env)
     try:
         wait_ready(port, server)
