@@ -16,7 +16,7 @@ Then:
 The server's RSS (``/proc/<pid>/status``) is sampled throughout. Not a test:
 figures go in the README. Two figures have 10,000 waiting: the first phase's
 peak (requests arriving at ``--rate``, on a fresh process) and the second's
-(all at once, with the journal already holding the first phase's answers).
+(all arriving at once, after the first phase's 10,000 answers).
 
 ``--floor`` serves a bare Starlette app instead (what uvicorn and Starlette
 cost a waiter, which the simulator cannot trim); ``--trace FRAMES`` prints
@@ -364,7 +364,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25, help="allocation sites --trace prints")
     parser.add_argument("--journal", type=int,
                         help="the request journal's size in the server (default 10,000: "
-                             "full of the first phase's answers during the second)")
+                             "holding the first phase's answers during the second)")
     parser.add_argument("--port", type=int, help="the server's port (default: a free one)")
     parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
