@@ -58,10 +58,8 @@ class Parked:
         try:
             await self._pass(scope, request, request.recording)
             while request.parking.watch is not None:
-                try:
-                    await request.parking.sleep()
-                finally:
-                    request.parking.leave()
+                await request.parking.sleep()
+                request.parking.leave()  # when cancelled, the ``finally`` below does
                 request.replayed = 0
                 await self._pass(scope, request, request.replaying)
         finally:
