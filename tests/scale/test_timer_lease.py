@@ -18,10 +18,11 @@ import pytest
 from sqlalchemy import select
 
 from simulator.config import SimConfig
-from simulator.core.clock import ClockMode
+from simulator.core.clock import ClockMode, SimClock
 from simulator.core.leases import timer_runs
 from simulator.runtime import Simulator
 from simulator.services import SERVICES
+from simulator.services.control import domain as control
 from tests.scale.tally import SERVICE as TALLY
 from tests.scale.tally import model
 
@@ -84,8 +85,8 @@ def test_a_write_racing_a_clock_advance_never_lands_behind_a_fired_timer(
     read_instant = first._instant
     advanced: list[bool] = []
 
-    def instant_then_advance() -> tuple[datetime, tuple[int, str | None]]:
-        seen = read_instant()
+    def instant_then_advance(*, fresh: bool = False) -> tuple[datetime, tuple[int, str | None]]:
+        seen = read_instant(fresh=fresh)
         if not advanced:  # only between the first reading and its transaction
             advanced.append(True)
             second.change_clock(lambda clock: clock.advance(timedelta(seconds=60)))
@@ -100,3 +101,23 @@ def test_a_write_racing_a_clock_advance_never_lands_behind_a_fired_timer(
     assert first.query(model.fired) == 2
     assert first.query(lambda conn: conn.execute(
         select(timer_runs.c.refires).where(timer_runs.c.name == "tally.tick")).scalar()) == 0
+
+
+def test_a_clock_row_moved_without_a_state_mark_is_still_adopted_by_reads_and_writes(
+        pair: tuple[Simulator, ...]) -> None:
+    """Processes skip re-reading the clock row while the peers' state mark is unchanged.
+    A row moved by something that did not mark it (an older build, a hand edit) must
+    still be adopted: a read adopts the row it reads, and a write that finds it moved
+    re-reads it instead of retrying on the instant it already had."""
+    first, second = pair
+    start = first.clock.now()
+    first.sync()  # both have looked at the current mark
+    second.sync()
+    moved = SimClock.restore(second.clock.state())
+    moved.advance(timedelta(seconds=60))
+    with second.store.transaction() as conn:
+        version = int((control.saved_clock(conn) or {}).get("version", 0)) + 1
+        control.save_clock(conn, {**moved.state(), "version": version})
+    first.run(model.add_tick, 1, start + timedelta(seconds=90))
+    assert first.clock.now() == start + timedelta(seconds=60)
+    assert second.read(lambda conn, now: now) == start + timedelta(seconds=60)
