@@ -9,41 +9,14 @@ when it advances the shared clock.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from simulator.config import SimConfig
-from simulator.core.clock import ClockMode, SimClock
 from simulator.core.leases import timer_runs
 from simulator.runtime import Simulator
-from simulator.services import SERVICES
-from simulator.services.control import domain as control
-from tests.scale.tally import SERVICE as TALLY
 from tests.scale.tally import model
-
-TEST_DB = os.environ.get("TICKETSIM_TEST_DB", ":memory:")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Simulator, ...]]:
-    if request.param == "postgresql":
-        if not TEST_DB.startswith("postgresql"):
-            pytest.skip("PostgreSQL runs under make test-postgres")
-        db = TEST_DB
-    else:
-        db = str(tmp_path / "shared.sqlite3")
-    config = SimConfig(db=db, clock=ClockMode.FROZEN, shared=True)
-    first = Simulator(config, (*SERVICES, TALLY))
-    first.load_fixtures(None)
-    second = Simulator(config, (*SERVICES, TALLY))
-    yield first, second
-    second.close()
-    first.close()
 
 
 def test_a_due_instant_armed_in_two_processes_fires_once(pair: tuple[Simulator, ...]) -> None:
@@ -102,22 +75,3 @@ def test_a_write_racing_a_clock_advance_never_lands_behind_a_fired_timer(
     assert first.query(lambda conn: conn.execute(
         select(timer_runs.c.refires).where(timer_runs.c.name == "tally.tick")).scalar()) == 0
 
-
-def test_a_clock_row_moved_without_a_state_mark_is_still_adopted_by_reads_and_writes(
-        pair: tuple[Simulator, ...]) -> None:
-    """Processes skip re-reading the clock row while the peers' state mark is unchanged.
-    A row moved by something that did not mark it (an older build, a hand edit) must
-    still be adopted: a read adopts the row it reads, and a write that finds it moved
-    re-reads it instead of retrying on the instant it already had."""
-    first, second = pair
-    start = first.clock.now()
-    first.sync()  # both have looked at the current mark
-    second.sync()
-    moved = SimClock.restore(second.clock.state())
-    moved.advance(timedelta(seconds=60))
-    with second.store.transaction() as conn:
-        version = int((control.saved_clock(conn) or {}).get("version", 0)) + 1
-        control.save_clock(conn, {**moved.state(), "version": version})
-    first.run(model.add_tick, 1, start + timedelta(seconds=90))
-    assert first.clock.now() == start + timedelta(seconds=60)
-    assert second.read(lambda conn, now: now) == start + timedelta(seconds=60)
