@@ -117,3 +117,16 @@ def test_media_type_verdicts_are_kept_per_type(sales_client: TestClient) -> None
     assert answers[0] == answers[2]
     assert answers[0][0] == 415 and "application/xml" in answers[0][1]
     assert answers[1] == (400, "body: 'broker' is required")  # validated as JSON
+
+
+def test_swagger_pages_still_answer_beside_the_apis(sales_client: TestClient) -> None:
+    """The Swagger UI middleware hands API requests on without routing; its own pages
+    (and its trailing-slash redirect) still answer, twice (the second from memory)."""
+    for _ in range(2):
+        assert sales_client.get("/sales/v1/openapi.json").json()["info"]["title"]
+        assert sales_client.get("/sales/v1/ui/").status_code == 200
+        redirect = sales_client.get("/sales/v1/ui", follow_redirects=False)
+        assert (redirect.status_code, redirect.headers["location"].endswith("/sales/v1/ui/")
+                ) == (307, True)
+        assert sales_client.put("/sales/v1/Stubhub", headers=MARKETPLACE_HEADERS
+                                ).status_code == 405
