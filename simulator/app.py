@@ -47,6 +47,7 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
                    security_map=SECURITY_MAP)
     decorate_handlers_once(app)
     skip_revalidation()  # load_spec has validated each spec once
+    checks.install()  # operations remember their body definitions
     # Outermost first: the state page at / and the request log (which so sees the
     # faults and Prefer answers of the steering layer), then steering (control
     # token, journal, faults, Prefer), then request-body and path normalisation.

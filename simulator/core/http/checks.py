@@ -11,12 +11,19 @@ requests, so :class:`KeptRequestValidation` builds each once and keeps it
 (per media type and encoding: a bounded set, refused types included). What
 runs per request is unchanged: the parameters are checked, the media type
 refused or accepted with Connexion's message, the body read and validated.
+
+The handler's argument preparation asks the operation for its body
+definition two or three times per request, each a ``MediaTypeDict`` scan
+(sorting its keys, ``fnmatch`` per key): :func:`install` makes every OpenAPI
+operation remember it per media type (``KeptOperation``; Connexion returns
+the same, idempotently completed dict every time anyway).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from connexion import spec as connexion_spec
 from connexion import utils
 from connexion.exceptions import UnsupportedMediaTypeProblem
 from connexion.middleware.request_validation import (
@@ -25,10 +32,10 @@ from connexion.middleware.request_validation import (
     RequestValidationOperation,
     logger,
 )
-from connexion.operations import AbstractOperation
+from connexion.operations import AbstractOperation, OpenAPIOperation
 from starlette.types import Receive, Scope, Send
 
-__all__ = ["SWAPS", "KeptRequestValidation"]
+__all__ = ["SWAPS", "KeptOperation", "KeptRequestValidation", "install"]
 
 #: Distinct (media type, encoding) pairs remembered per operation; clients choose
 #: the declared type, so beyond this the oldest is forgotten.
@@ -115,3 +122,22 @@ class _KeptValidation(RequestValidationMiddleware):  # type: ignore[misc]
 
 #: Connexion's request validation middleware and its replacement (see ``simulator.app``).
 SWAPS: dict[type, type] = {RequestValidationMiddleware: _KeptValidation}
+
+
+class KeptOperation(OpenAPIOperation):  # type: ignore[misc]
+    """An OpenAPI operation remembering its body definition per media type."""
+
+    def body_definition(self, content_type: str | None = None) -> dict[str, Any]:
+        kept: dict[str | None, dict[str, Any]] = self.__dict__.setdefault("_kept_bodies", {})
+        found = kept.get(content_type)
+        if found is None:
+            found = super().body_definition(content_type)
+            if len(kept) >= KEPT_TYPES:
+                kept.pop(next(iter(kept)))
+            kept[content_type] = found
+        return found
+
+
+def install() -> None:
+    """Make the OpenAPI 3 operations Connexion builds :class:`KeptOperation` (idempotent)."""
+    connexion_spec.OpenAPISpecification.operation_cls = KeptOperation
