@@ -130,3 +130,20 @@ def test_swagger_pages_still_answer_beside_the_apis(sales_client: TestClient) ->
                 ) == (307, True)
         assert sales_client.put("/sales/v1/Stubhub", headers=MARKETPLACE_HEADERS
                                 ).status_code == 405
+
+
+def test_kept_operations_answer_body_definitions_as_connexions() -> None:
+    from connexion.operations import OpenAPIOperation
+    from connexion.resolver import RelativeResolver
+    from connexion.spec import Specification
+
+    from simulator.core.http.checks import KeptOperation
+    from simulator.core.specs import load_spec
+
+    spec = Specification.load(load_spec("sales.yaml"))
+    kept, stock = (cls.from_spec(spec, path="/{marketplace_name}", method="post",
+                                 resolver=RelativeResolver("simulator.services.sales.api"))
+                     for cls in (KeptOperation, OpenAPIOperation))
+    for content_type in (None, "application/json", "text/plain", "application/json"):
+        assert kept.body_definition(content_type) == stock.body_definition(content_type)
+    assert kept.body_schema("application/json")["allOf"]
