@@ -52,13 +52,15 @@ def serve_batches(fixtures: Path) -> None:
                 if status != 200:
                     sys.exit(f"a hold answered {status}")
 
-        asyncio.run(run(WARM_UP))
+        loop = asyncio.new_event_loop()  # one loop throughout, as a server's
+        loop.run_until_complete(run(WARM_UP))
         print("ready", flush=True)
         for text in sys.stdin:
             count = int(text)
             started = time.process_time()
-            asyncio.run(run(count))
+            loop.run_until_complete(run(count))
             print(f"{(time.process_time() - started) * 1000 / count:.4f}", flush=True)
+        loop.close()
         app.simulator.close()
 
 
