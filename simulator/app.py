@@ -19,6 +19,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.resolver import RelativeResolver
 
 from simulator.config import SimConfig
+from simulator.core.http import checks, routes
 from simulator.core.http.bodies import JsonBodies, JsonOperations
 from simulator.core.http.context import SimulatorContext
 from simulator.core.http.errors import AllowIndex, handlers
@@ -46,6 +47,7 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
                    security_map=SECURITY_MAP)
     decorate_handlers_once(app)
     skip_revalidation()  # load_spec has validated each spec once
+    checks.install()  # operations remember their body definitions
     # Outermost first: the state page at / and the request log (which so sees the
     # faults and Prefer answers of the steering layer), then steering (control
     # token, journal, faults, Prefer), then request-body and path normalisation.
@@ -87,8 +89,17 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
                        simulator=simulator)
     # Innermost of ours: a waiting long-poll is parked here, outside Connexion's stack.
     app.add_middleware(Parked, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    _swap_middlewares(app, {**routes.SWAPS, **checks.SWAPS})
     app.simulator = simulator  # type: ignore[attr-defined]
     return app
+
+
+def _swap_middlewares(app: AsyncApp, swaps: dict[type, type]) -> None:
+    """Replace Connexion's middlewares by the subclasses in ``swaps`` that do once per
+    route or operation what they did per request. After the last ``add_middleware``,
+    which places a middleware by Connexion's own classes."""
+    stack = app.middleware.middlewares
+    stack[:] = [swaps.get(middleware, middleware) for middleware in stack]
 
 
 def _ticker(simulator: Simulator) -> Any:
