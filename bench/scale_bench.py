@@ -56,7 +56,7 @@ from common import (
     write_lines,
     wrk,
 )
-from run import hold_lines, median, order_line, transfers_line
+from run import WARM_SECONDS, hold_lines, median, order_line, split_warm_up, transfers_line
 from sqlalchemy import create_engine, text
 
 from simulator import fixturegen
@@ -94,13 +94,15 @@ def workers_part(seconds: int, rounds: int, connections: int) -> None:
     print(f"Part 1: SQLite file, serve --workers 1 (core 0) vs 2 (cores 0-1), wrk -t1 "
           f"-c{connections} on core 1, {seconds} s per run, {rounds} rounds")
     with tempfile.TemporaryDirectory() as tmp:
-        files = {
-            "holds": write_lines(hold_lines(document, MARKETPLACE), Path(tmp) / "holds.tsv"),
-            "reads": write_lines([order_line(document), transfers_line()],
-                                 Path(tmp) / "reads.tsv"),
+        holds, warm_holds = split_warm_up(hold_lines(document, MARKETPLACE))
+        reads = [order_line(document), transfers_line()]
+        files = {  # mix: (measured, warm-up)
+            "holds": (write_lines(holds, Path(tmp) / "holds.tsv"),
+                      write_lines(warm_holds, Path(tmp) / "holds-warm.tsv")),
+            "reads": (write_lines(reads, Path(tmp) / "reads.tsv"),) * 2,
         }
         run = 0
-        for mix, requests in files.items():
+        for mix, (requests, warm) in files.items():
             seen: dict[int, list[Figures]] = {1: [], 2: []}
             ratios = []
             for _ in range(rounds):
@@ -108,7 +110,7 @@ def workers_part(seconds: int, rounds: int, connections: int) -> None:
                     run += 1
                     with serving(str(Path(tmp) / f"run{run}.sqlite3"), workers, cpus) as (
                             port, pid):
-                        wrk(port, files["reads"], 1, connections)  # warm every worker up
+                        wrk(port, warm, WARM_SECONDS, connections)  # every worker warmed up
                         seen[workers].append(wrk(port, requests, seconds, connections,
                                                  server=pid))
                     print(f"  {mix:5s} {workers} worker(s): {seen[workers][-1].show()}  "
