@@ -38,6 +38,7 @@ lint: install
 MEMORY_REQUESTS ?= 1000000
 bench: install
 	$(BIN)/python bench/run.py $(ARGS)
+	$(BIN)/python bench/hold_cpu.py
 	$(BIN)/python bench/startup_bench.py
 	$(BIN)/python bench/pdf_bench.py
 	$(BIN)/python bench/longpoll_bench.py

@@ -56,7 +56,7 @@ from common import (
     write_lines,
     wrk,
 )
-from run import hold_lines, median, order_line, transfers_line
+from run import WARM_SECONDS, hold_lines, median, order_line, split_warm_up, transfers_line
 from sqlalchemy import create_engine, text
 
 from simulator import fixturegen
@@ -66,8 +66,8 @@ MARKETPLACE = "Stubhub"
 
 
 @contextlib.contextmanager
-def serving(db: str, workers: int, cpus: str) -> Iterator[int]:
-    """``ticketsim serve --workers N`` over ``db`` pinned to ``cpus``; its port.
+def serving(db: str, workers: int, cpus: str) -> Iterator[tuple[int, int]]:
+    """``ticketsim serve --workers N`` over ``db`` pinned to ``cpus``; its port and pid.
 
     Its own session, so that stopping it stops the workers it started too.
     """
@@ -79,7 +79,7 @@ def serving(db: str, workers: int, cpus: str) -> Iterator[int]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         wait_answering(port, server, "/_sim/clock")
-        yield port
+        yield port, server.pid
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -94,28 +94,33 @@ def workers_part(seconds: int, rounds: int, connections: int) -> None:
     print(f"Part 1: SQLite file, serve --workers 1 (core 0) vs 2 (cores 0-1), wrk -t1 "
           f"-c{connections} on core 1, {seconds} s per run, {rounds} rounds")
     with tempfile.TemporaryDirectory() as tmp:
-        files = {
-            "holds": write_lines(hold_lines(document, MARKETPLACE), Path(tmp) / "holds.tsv"),
-            "reads": write_lines([order_line(document), transfers_line()],
-                                 Path(tmp) / "reads.tsv"),
+        holds, warm_holds = split_warm_up(hold_lines(document, MARKETPLACE))
+        reads = [order_line(document), transfers_line()]
+        files = {  # mix: (measured, warm-up)
+            "holds": (write_lines(holds, Path(tmp) / "holds.tsv"),
+                      write_lines(warm_holds, Path(tmp) / "holds-warm.tsv")),
+            "reads": (write_lines(reads, Path(tmp) / "reads.tsv"),) * 2,
         }
         run = 0
-        for mix, requests in files.items():
+        for mix, (requests, warm) in files.items():
             seen: dict[int, list[Figures]] = {1: [], 2: []}
             ratios = []
             for _ in range(rounds):
                 for workers, cpus in ((1, "0"), (2, "0,1")):
                     run += 1
-                    with serving(str(Path(tmp) / f"run{run}.sqlite3"), workers, cpus) as port:
-                        wrk(port, files["reads"], 1, connections)  # warm every worker up
-                        seen[workers].append(wrk(port, requests, seconds, connections))
+                    with serving(str(Path(tmp) / f"run{run}.sqlite3"), workers, cpus) as (
+                            port, pid):
+                        wrk(port, warm, WARM_SECONDS, connections)  # every worker warmed up
+                        seen[workers].append(wrk(port, requests, seconds, connections,
+                                                 server=pid))
                     print(f"  {mix:5s} {workers} worker(s): {seen[workers][-1].show()}  "
                           f"(load {load_average()})", flush=True)
                 ratios.append(seen[2][-1].rps / max(seen[1][-1].rps, 1e-9))
             one, two = median(seen[1]), median(seen[2])
             print(f"  {mix}: 2 workers / 1 worker = "
                   f"{', '.join(f'{r:.2f}x' for r in ratios)} by round; medians "
-                  f"{one.rps:.0f} -> {two.rps:.0f} req/s ({two.rps / max(one.rps, 1e-9):.2f}x)")
+                  f"{one.rps:.0f} -> {two.rps:.0f} req/s ({two.rps / max(one.rps, 1e-9):.2f}x); "
+                  f"server CPU per request {one.cpu_ms or 0:.3f} -> {two.cpu_ms or 0:.3f} ms")
 
 
 def overlapping_holds(db: str) -> tuple[int, int, int]:
@@ -164,7 +169,7 @@ def replicas_part(db: str, seconds: int, connections: int) -> None:
           f"(load {load_average()})")
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         requests = write_lines(holds, Path(tmp) / "holds.tsv")
-        ports = [stack.enter_context(serving(db, 1, "0,1")) for _ in range(3)]
+        ports = [stack.enter_context(serving(db, 1, "0,1"))[0] for _ in range(3)]
         httpx.post(f"http://127.0.0.1:{ports[0]}/_sim/reset", timeout=60).raise_for_status()
         done = threading.Event()
         advances: list[int] = []

@@ -19,6 +19,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.resolver import RelativeResolver
 
 from simulator.config import SimConfig
+from simulator.core.http import checks, routes
 from simulator.core.http.bodies import JsonBodies, JsonOperations
 from simulator.core.http.context import SimulatorContext
 from simulator.core.http.errors import AllowIndex, handlers
@@ -45,6 +46,7 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
                    security_map=SECURITY_MAP)
     decorate_handlers_once(app)
     skip_revalidation()  # load_spec has validated each spec once
+    checks.install()  # operations remember their body definitions
     # Outermost first: the state page at / and the request log (which so sees the
     # faults and Prefer answers of the steering layer), then steering (control
     # token, journal, faults, the long-poll parking, Prefer), then request-body and path
@@ -85,8 +87,17 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
                        served_roots=frozenset(served_roots))
     app.add_middleware(SimulatorContext, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        simulator=simulator)
+    _swap_middlewares(app, {**routes.SWAPS, **checks.SWAPS})
     app.simulator = simulator  # type: ignore[attr-defined]
     return app
+
+
+def _swap_middlewares(app: AsyncApp, swaps: dict[type, type]) -> None:
+    """Replace Connexion's middlewares by the subclasses in ``swaps`` that do once per
+    route or operation what they did per request. After the last ``add_middleware``,
+    which places a middleware by Connexion's own classes."""
+    stack = app.middleware.middlewares
+    stack[:] = [swaps.get(middleware, middleware) for middleware in stack]
 
 
 def _ticker(simulator: Simulator) -> Any:

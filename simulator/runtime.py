@@ -10,10 +10,14 @@ Several processes can share one store (``SimConfig.shared``: ``serve
 --workers N`` on a SQLite file, or replicas on PostgreSQL). Then
 
 - the clock is the store's ``clock`` row, with a version: each operation
-  first reads that row and the state's generation (one small read that never
-  takes SQLite's write lock) and adopts what another process changed; clock
-  changes hold the ``clock`` lease (:mod:`simulator.core.leases`) and bump
-  the version;
+  adopts what another process changed of that row and of the state's
+  generation. A write reads both inside its transaction (and runs again if
+  they moved); a read in its read transaction; anything else (the clock a
+  handler or the journal reads, a key lookup) reads them only when the
+  peers' state mark (:meth:`~simulator.core.peers.Peers.state_mark`) moved
+  since the last look, which every clock change and state replacement moves
+  after its commit. Clock changes hold the ``clock`` lease
+  (:mod:`simulator.core.leases`) and bump the version;
 - every timer fires through :func:`~simulator.core.leases.fire_once`, so a
   due instant fires exactly once whichever process reaches it first, and the
   realtime ticker and every clock change first re-read all due instants,
@@ -36,7 +40,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, delete, select, text
+from sqlalchemy import Connection, delete, or_, select, text
 from sqlalchemy.exc import DBAPIError
 
 from simulator import fixturegen
@@ -46,6 +50,7 @@ from simulator.core.errors import Conflict
 from simulator.core.jobs import JobBoard
 from simulator.core.leases import Firing, fire_once, lease
 from simulator.core.peers import Peers, peers_for
+from simulator.core.prepared import Prepared
 from simulator.core.service import ServiceDef, ServiceRuntime
 from simulator.core.store import (
     GENERATION_KEY,
@@ -81,6 +86,11 @@ CLOCK_LOCK = 0x636C6F6B
 STALE_RETRIES = 20
 
 
+#: The clock and generation rows (compiled once; on SQLite run on the driver).
+SHARED_ROWS = Prepared(select(meta.c.key, meta.c.value).where(
+    or_(meta.c.key == control.CLOCK_KEY, meta.c.key == GENERATION_KEY)))
+
+
 class _StaleInstant(Exception):
     """The shared clock or state changed between reading a write's instant and its
     transaction (see ``Simulator._check_unmoved``): run it again."""
@@ -104,6 +114,7 @@ class Simulator:
         self.peers: Peers = peers_for(self.store, config.shared)
         self._generation: str | None = None
         self._clock_version = 0
+        self._synced_mark: bytes | None = None  # the peers' state mark at the last sync
         with self.store.transaction() as conn:
             saved = control.saved_clock(conn)
         self._clock = SimClock.restore(saved) if saved else SimClock(config.clock)
@@ -146,7 +157,7 @@ class Simulator:
         """
         clashes = moves = 0
         while True:
-            now, seen = self._instant()
+            now, seen = self._instant(fresh=moves > 0)
             try:
                 with self.store.transaction() as conn:
                     self._check_unmoved(conn, seen)
@@ -169,14 +180,15 @@ class Simulator:
             self._arm(dues)
             return result
 
-    def _instant(self) -> tuple[datetime, tuple[int, str | None]]:
+    def _instant(self, *, fresh: bool = False) -> tuple[datetime, tuple[int, str | None]]:
         """The instant a write runs at, and (shared) the clock version and generation
         it was read from, taken together under the clock's lock (lock order: clock,
-        then store)."""
+        then store); ``fresh``: read from the store whatever the state mark says (the
+        write found them moved)."""
         if not self.config.shared:
             return self._clock.now(), (0, None)
         with self._clock.held():
-            self.sync()
+            self.sync(fresh=fresh)
             return self._clock.now(), (self._clock_version, self._generation)
 
     def _check_unmoved(self, conn: Connection, seen: tuple[int, str | None]) -> None:
@@ -215,7 +227,7 @@ class Simulator:
                     return operation(conn, now, *args, **kwargs)
         except WriteNeeded:
             return self.run(operation, *args, **kwargs)
-        self.sync()  # another process loaded new state: forget the old, then read again
+        self.sync(fresh=True)  # another process loaded new state: forget the old, read again
         return self.read(operation, *args, **kwargs)
 
     def _instant_in_read(self, conn: Connection) -> datetime | None:
@@ -236,9 +248,7 @@ class Simulator:
         if lock and self.store.is_postgresql:
             # shared: many writes at once; a clock publication takes it exclusively
             conn.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": CLOCK_LOCK})
-        rows = {row.key: row.value for row in conn.execute(
-            select(meta.c.key, meta.c.value).where(
-                meta.c.key.in_((control.CLOCK_KEY, GENERATION_KEY))))}
+        rows = {row.key: row.value for row in SHARED_ROWS.all(conn)}
         return rows.get(control.CLOCK_KEY), rows.get(GENERATION_KEY)
 
     def query(self, operation: Callable[Concatenate[Connection, P], R],
@@ -248,12 +258,17 @@ class Simulator:
         with self.store.transaction() as conn:
             return operation(conn, *args, **kwargs)
 
-    def sync(self) -> None:
+    def sync(self, *, fresh: bool = False) -> None:
         """Shared store: adopt the clock and the state another process changed.
 
-        One read of two ``meta`` rows; nothing at all when this process is alone.
+        One read of two ``meta`` rows, skipped (unless ``fresh``) while the
+        peers' state mark is the one seen at the last read: no change has
+        been marked since. Nothing at all when this process is alone.
         """
         if not self.config.shared:
+            return
+        mark = self.peers.state_mark()  # before the read: a change after it moves the mark
+        if not fresh and mark is not None and mark == self._synced_mark:
             return
         with self.store.read() as conn:
             clock, generation = self._shared_rows(conn)
@@ -261,6 +276,7 @@ class Simulator:
             self._generation = generation.get("id")
             self._forget()
         self._adopt_clock(clock)
+        self._synced_mark = mark
 
     def _adopt_clock(self, clock: dict[str, Any] | None) -> None:
         """Take on the saved clock when another process changed it since we last looked."""
@@ -377,6 +393,7 @@ class Simulator:
                 conn.execute(delete(meta).where(meta.c.key == GENERATION_KEY))
                 conn.execute(meta.insert().values(key=GENERATION_KEY, value={"id": generation}))
         self._generation = generation
+        self.peers.mark_state_changed()
         if clock is not None:
             self._clock = clock
             self.save_clock()
@@ -408,7 +425,7 @@ class Simulator:
             self.save_clock()
             return
         with lease(self.store, "clock", self.peers.owner), self._clock.held():
-            self.sync()
+            self.sync(fresh=True)
             preview = SimClock.restore(self._clock.state())
             change(preview)  # refuses a bad change before anything is published
             self._save_clock_state(preview.state())
@@ -429,6 +446,7 @@ class Simulator:
             version = int(saved.get("version", 0)) + 1
             control.save_clock(conn, {**state, "version": version})
         self._clock_version = version
+        self.peers.mark_state_changed()
 
     def close(self) -> None:
         for runtime in self.runtimes.values():

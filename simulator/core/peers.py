@@ -8,7 +8,11 @@ process, stored on work the process owns, such as a running PDF job) and
   boards of :mod:`simulator.core.jobs` subscribe, so a job finished in one
   process wakes the waiters of every process);
 - :meth:`Peers.alive` says whether an owner's process still runs, so a
-  restarting process fails only work whose owner died.
+  restarting process fails only work whose owner died;
+- :meth:`Peers.state_mark` is a value that changes whenever a process has
+  committed a change of the shared clock or state
+  (:meth:`Peers.mark_state_changed`), so a process that sees the same mark
+  as at its last look need not read the store again to stay current.
 
 Three implementations, chosen by :func:`peers_for`:
 
@@ -19,11 +23,15 @@ Three implementations, chosen by :func:`peers_for`:
   file and holds an ``flock`` on a lock file beside it for its lifetime;
   publishing sends one datagram per sibling socket (no polling: receivers
   block in ``recv``); an owner is alive while its lock is held, which the
-  kernel releases when the process dies, ``kill -9`` included.
+  kernel releases when the process dies, ``kill -9`` included. The state
+  mark is 8 bytes of a file in that directory, mapped into every process:
+  a changer writes fresh random bytes there after its commit, before it
+  answers, so a reader's look costs a memory read, not a transaction.
 - :class:`PostgresPeers`: replicas on PostgreSQL (any machines). Publishing
   is ``pg_notify``; a listener connection per process ``LISTEN``\\s and
   holds a session advisory lock named after the owner, so the owner is alive
-  exactly while that connection is.
+  exactly while that connection is. No state mark (replicas share no
+  memory): they read the store.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ import contextlib
 import fcntl
 import hashlib
 import logging
+import mmap
 import os
 import socket
 import tempfile
@@ -56,6 +65,8 @@ PG_CHANNEL = "ticketsim"
 #: How often (wall seconds) blocked listener threads look up to notice :meth:`Peers.close`.
 LISTEN_SLICE = 0.5
 MAX_MESSAGE = 4096
+#: Size of the state mark: random bytes, so two changes never leave the same mark.
+MARK_BYTES = 16
 #: Between channel and key in a message (ASCII unit separator: PostgreSQL text refuses NUL).
 SEPARATOR = "\x1f"
 
@@ -87,6 +98,16 @@ class Peers:
 
     def close(self) -> None:
         """Stop listening and let go of this process's presence."""
+
+    def state_mark(self) -> bytes | None:
+        """A value that differs from any earlier one once another process's change of the
+        shared clock or state has committed and been marked; None: no such signal here,
+        read the store to know."""
+        return None
+
+    def mark_state_changed(self) -> None:
+        """Tell every process that a change of the shared clock or state has committed
+        (call after the commit, before answering)."""
 
     def _deliver(self, message: str) -> None:
         channel, _, key = message.partition(SEPARATOR)
@@ -121,6 +142,7 @@ class SocketPeers(Peers):
         self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self._socket.bind(self._address)
         self._socket.settimeout(LISTEN_SLICE)
+        self._mark = _mapped(self.directory / "state.mark", MARK_BYTES)
         self._closed = threading.Event()
         self._thread = threading.Thread(target=self._listen, name="ticketsim-peers",
                                         daemon=True)
@@ -163,6 +185,12 @@ class SocketPeers(Peers):
             os.close(probe)
         return False
 
+    def state_mark(self) -> bytes | None:
+        return self._mark[:MARK_BYTES]
+
+    def mark_state_changed(self) -> None:
+        self._mark[:MARK_BYTES] = os.urandom(MARK_BYTES)
+
     def _forget_if_dead(self, owner: str) -> None:
         if not self.alive(owner):
             for suffix in (".sock", ".lock"):
@@ -178,6 +206,18 @@ class SocketPeers(Peers):
         with contextlib.suppress(FileNotFoundError):
             (self.directory / f"{self.owner}.lock").unlink()
         self._lockfile.close()
+        self._mark.close()
+
+
+def _mapped(path: Path, size: int) -> mmap.mmap:
+    """``path`` (created with ``size`` zero bytes if missing or shorter) mapped shared."""
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if os.fstat(descriptor).st_size < size:
+            os.ftruncate(descriptor, size)  # zeros; never shortens what a sibling wrote
+        return mmap.mmap(descriptor, size)
+    finally:
+        os.close(descriptor)
 
 
 def _lock_key(owner: str) -> int:

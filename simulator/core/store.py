@@ -44,6 +44,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.dml import Insert, UpdateBase
 
+from simulator.core.checkpoint import AUTOCHECKPOINT_PAGES, Checkpointer
+
 #: The one ``MetaData``: each service's ``tables.py`` defines its tables on it.
 metadata = MetaData()
 
@@ -106,6 +108,8 @@ def _make_engine(url: str) -> Engine:
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # checkpoints run beside the requests (simulator.core.checkpoint)
+            cursor.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -253,9 +257,12 @@ class Store:
         #: busy handler would sleep and retry (up to 100 ms a turn).
         self._file_lock: Any = None
         self._kept: Connection | None = None  # SQLite: the writing connection, kept open
+        self._checkpointer: Checkpointer | None = None
         if self.is_sqlite and not self.url.endswith(":memory:"):
             self._file_lock = open(f"{self.engine.url.database}.writer-lock", "a")  # noqa: SIM115
         self.create_schema()
+        if self._file_lock is not None:  # the file exists, in WAL mode, from here on
+            self._checkpointer = Checkpointer(str(self.engine.url.database))
 
     @property
     def is_sqlite(self) -> bool:
@@ -329,6 +336,8 @@ class Store:
             yield conn
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         with self._lock:
             if self._kept is not None:
                 self._kept.close()

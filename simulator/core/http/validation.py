@@ -27,9 +27,21 @@ from jsonschema import Draft4Validator, ValidationError
 from simulator.core.http.bodies import not_json, parse_json
 from simulator.core.http.fastcheck import fast_check, python_validator
 
-__all__ = ["VALIDATORS", "describe"]
+__all__ = ["VALIDATORS", "describe", "parsed_body"]
 
 SHOWN = 40  # characters of an offending value quoted back
+#: Scope extension holding (raw body, parsed body) of the JSON body just validated.
+PARSED_BODY = "ticketsim.parsed_json_body"
+_UTF8 = frozenset({"utf-8", "utf8"})
+
+
+def parsed_body(scope: Any, raw: bytes) -> tuple[bool, Any]:
+    """``(True, value)`` when request validation parsed exactly ``raw`` as UTF-8 JSON
+    into ``value``, so it need not be parsed again; ``(False, None)`` otherwise."""
+    kept = scope.get("extensions", {}).get(PARSED_BODY)
+    if kept is not None and kept[0] == raw:
+        return True, kept[1]
+    return False, None
 
 
 def _shown(value: Any) -> str:
@@ -91,9 +103,12 @@ class SimJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
         if not text:
             return None
         try:
-            return parse_json(text, parse_constant=_refuse_constant)
+            body = parse_json(text, parse_constant=_refuse_constant)
         except ValueError as exc:
             raise BadRequestProblem(detail=not_json(exc)) from None
+        if self._encoding.lower() in _UTF8:  # what json.loads(raw) reads too
+            scope.setdefault("extensions", {})[PARSED_BODY] = (raw, body)
+        return body
 
     def _validate(self, body: Any) -> dict[Any, Any] | None:
         if not self._nullable and body is None:
