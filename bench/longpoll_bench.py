@@ -14,26 +14,37 @@ Then:
    of being sent.
 
 The server's RSS (``/proc/<pid>/status``) is sampled throughout. Not a test:
-figures go in the README.
+figures go in the README. Two figures have 10,000 waiting: the first phase's
+peak (requests arriving at ``--rate``, on a fresh process) and the second's
+(all arriving at once, after the first phase's 10,000 answers).
 
-    python bench/longpoll_bench.py [--waiters 10000] [--limit 25]
+``--floor`` serves a bare Starlette app instead (what uvicorn and Starlette
+cost a waiter, which the simulator cannot trim); ``--trace FRAMES`` prints
+where the served process's memory grew between idle and all waiting
+(tracemalloc slows the server: its RSS figures are then not valid).
+
+    python bench/longpoll_bench.py [--waiters 10000] [--limit 25] [--floor]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import os
 import resource
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,21 +59,87 @@ KEY = "sim-broker-key"
 # --- the server (child process) ---------------------------------------------------------------
 
 
-def serve(port: int, limit: float, http: str = "auto", loop: str = "auto") -> None:
-    """Run the simulator; SIGUSR2 pauses its PDF worker pool, SIGUSR1 lets it go."""
-    import uvicorn
+def serve(port: int, limit: float, http: str = "auto", loop: str = "auto",
+          journal: int | None = None) -> None:
+    """Run the simulator; SIGUSR2 pauses its PDF worker pool, SIGUSR1 lets it go.
 
+    ``journal``: the request journal's size (default: ``SimConfig``'s, 10,000
+    entries, full after the first phase's answers).
+    """
+    _trace_on_request()
     from simulator.app import create_app
     from simulator.config import SimConfig
 
+    sizes = {} if journal is None else {"journal_size": journal}
     app = create_app(SimConfig(db=":memory:", long_poll_seconds=limit,
-                               base_url=f"http://127.0.0.1:{port}"))
+                               base_url=f"http://127.0.0.1:{port}", **sizes))
     pool = PdfJobs.of(app.simulator).pool
     signal.signal(signal.SIGUSR2, lambda *_: pool.pause())
     signal.signal(signal.SIGUSR1, lambda *_: pool.resume())
     gc.set_threshold(700, 10, 1000)  # as ``ticketsim serve`` does (see simulator/cli.py)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
-                backlog=16384, timeout_keep_alive=600, http=http, loop=loop)
+    _run_uvicorn(app, port, http, loop)
+
+
+def serve_floor(port: int, limit: float, http: str = "auto", loop: str = "auto") -> None:
+    """The floor: a bare Starlette app on the same uvicorn, speaking the same protocol.
+
+    Its GET waits on one shared event (SIGUSR1 sets it) until ``limit``: what a
+    waiting connection costs in uvicorn and Starlette alone, which no change to
+    the simulator can trim.
+    """
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    done = asyncio.Event()
+
+    async def minted(_request: Request) -> JSONResponse:
+        running = asyncio.get_running_loop()
+        signal.signal(signal.SIGUSR1, lambda *_: running.call_soon_threadsafe(done.set))
+        return JSONResponse({"url": "http://127.0.0.1/a.pdf", "job_id": "floor"})
+
+    async def job(_request: Request) -> JSONResponse:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(limit):
+                await done.wait()
+        return JSONResponse({"status": "SUCCEEDED" if done.is_set() else "RUNNING"})
+
+    app = Starlette(routes=[Route("/_sim/pdfs", minted, methods=["POST"]),
+                            Route("/pdfs/v1/splitter/", minted, methods=["POST"]),
+                            Route("/pdfs/v1/splitter/{job_id}/", job)])
+    signal.signal(signal.SIGUSR2, lambda *_: None)
+    _trace_on_request()
+    _run_uvicorn(app, port, http, loop)
+
+
+def _trace_on_request() -> None:
+    """With ``TICKETSIM_TRACE=DIR``: trace allocations, and dump a snapshot on each SIGWINCH.
+
+    Snapshots go to ``DIR/<n>.snap`` (written whole, then renamed); the
+    benchmark asks for one when idle and one with every waiter waiting.
+    """
+    folder = os.environ.get("TICKETSIM_TRACE")
+    if not folder:
+        return
+    tracemalloc.start(int(os.environ.get("TICKETSIM_TRACE_FRAMES", "8")))
+    taken = iter(range(1_000_000))
+
+    def dump(*_: object) -> None:
+        gc.collect()
+        path = Path(folder) / f"{next(taken)}.snap"
+        tracemalloc.take_snapshot().dump(f"{path}.part")
+        os.replace(f"{path}.part", path)
+
+    signal.signal(signal.SIGWINCH, dump)
+
+
+def _run_uvicorn(app: object, port: int, http: str, loop: str) -> None:
+    import uvicorn
+
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning",  # type: ignore[arg-type]
+                access_log=False, backlog=16384, timeout_keep_alive=600, http=http,
+                loop=loop)
 
 
 # --- the benchmark (parent process) -----------------------------------------------------------
@@ -184,8 +261,31 @@ async def waiter(run: Run, index: int, origin: float) -> None:
         writer.close()
 
 
+async def snapshot(server: subprocess.Popen[bytes], trace: Path | None) -> None:
+    """Ask a traced server (``--trace``) for a tracemalloc snapshot, and wait for it."""
+    if trace is None:
+        return
+    path = trace / f"{len(list(trace.glob('*.snap')))}.snap"
+    server.send_signal(signal.SIGWINCH)
+    while not path.exists():
+        await asyncio.sleep(0.1)
+
+
+def traced_growth(trace: Path, waiters: int, top: int) -> list[str]:
+    """The top allocation sites (by traceback) between the idle and all-waiting snapshots."""
+    idle, waiting = (tracemalloc.Snapshot.load(str(trace / f"{n}.snap")) for n in (0, 1))
+    stats = waiting.compare_to(idle, "traceback")
+    lines = [f"traced growth: {sum(s.size_diff for s in stats) / 1024 / waiters:.2f} KB a waiter"]
+    for stat in stats[:top]:
+        lines.append(f"{stat.size_diff / waiters:8.0f} B/waiter  {stat.count_diff / waiters:5.1f} "
+                     "blocks/waiter")
+        lines += [f"      {frame.filename.split('site-packages/')[-1]}:{frame.lineno}"
+                  for frame in stat.traceback]
+    return lines
+
+
 async def bench(port: int, server: subprocess.Popen[bytes], waiters: int, limit: float,
-                rate: float) -> dict[str, object]:
+                rate: float, trace: Path | None = None) -> dict[str, object]:
     sampler = RssSampler(server.pid)
     sampler.start()
     minted = await http_json(port, "POST", "/_sim/pdfs", {"count": 1, "seed": 1})
@@ -193,6 +293,7 @@ async def bench(port: int, server: subprocess.Popen[bytes], waiters: int, limit:
     await asyncio.sleep(0.2)
     job = await http_json(port, "POST", "/pdfs/v1/splitter/", {"url": minted["url"]})
     idle = sampler.mark()
+    await snapshot(server, trace)
     request = (f"GET /pdfs/v1/splitter/{job['job_id']}/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                f"x-api-key: {KEY}\r\n\r\n").encode()
     run = Run(port, request, rate)
@@ -213,6 +314,7 @@ async def bench(port: int, server: subprocess.Popen[bytes], waiters: int, limit:
         await asyncio.sleep(0.05)
     await asyncio.sleep(1.0)
     waiting_rss = rss_mb(server.pid)
+    await snapshot(server, trace)
     released = time.monotonic()
     server.send_signal(signal.SIGUSR1)
     await asyncio.gather(*tasks)
@@ -254,31 +356,54 @@ def main() -> None:
                         help="uvicorn's HTTP implementation in the server")
     parser.add_argument("--loop", default="auto", choices=["auto", "asyncio", "uvloop"],
                         help="uvicorn's event loop in the server")
+    parser.add_argument("--floor", action="store_true",
+                        help="serve a bare Starlette app instead (uvicorn's own cost)")
+    parser.add_argument("--trace", type=int, metavar="FRAMES",
+                        help="tracemalloc in the server: print where the waiters' memory goes "
+                             "(the RSS figures are then not valid)")
+    parser.add_argument("--top", type=int, default=25, help="allocation sites --trace prints")
+    parser.add_argument("--journal", type=int,
+                        help="the request journal's size in the server (default 10,000: "
+                             "holding the first phase's answers during the second)")
+    parser.add_argument("--port", type=int, help="the server's port (default: a free one)")
     parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # inherited by the server
     if args.serve:
-        serve(args.serve, args.limit, args.http, args.loop)
+        if args.floor:
+            serve_floor(args.serve, args.limit, args.http, args.loop)
+        else:
+            serve(args.serve, args.limit, args.http, args.loop, args.journal)
         return
     if hard < args.waiters + 100:
         raise SystemExit(f"the open-files limit ({hard}) is below {args.waiters} connections")
-    port = free_port()
+    port = args.port or free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    trace = Path(tempfile.mkdtemp(prefix="longpoll-trace-")) if args.trace else None
+    if trace is not None:
+        env |= {"TICKETSIM_TRACE": str(trace), "TICKETSIM_TRACE_FRAMES": str(args.trace)}
     server = subprocess.Popen([sys.executable, __file__, "--serve", str(port),
                                "--limit", str(args.limit), "--http", args.http,
-                               "--loop", args.loop], cwd=ROOT, env=env)
+                               "--loop", args.loop] + (["--floor"] if args.floor else [])
+                              + ([f"--journal={args.journal}"] if args.journal else []),
+                              cwd=ROOT, env=env)
     try:
         wait_ready(port, server)
         try:
             import uvloop  # a faster client loop, when installed (uvicorn[standard] brings it)
 
-            result = uvloop.run(bench(port, server, args.waiters, args.limit, args.rate))
+            result = uvloop.run(bench(port, server, args.waiters, args.limit, args.rate,
+                                      trace))
         except ImportError:
-            result = asyncio.run(bench(port, server, args.waiters, args.limit, args.rate))
+            result = asyncio.run(bench(port, server, args.waiters, args.limit, args.rate,
+                                       trace))
     finally:
         stop(server)
     print(json.dumps(result, indent=2))
+    if trace is not None:
+        print("\n".join(traced_growth(trace, args.waiters, args.top)))
+        shutil.rmtree(trace)
     ok = all(result[p]["within_limit_plus_1s"] == args.waiters  # type: ignore[index]
              for p in ("limit_phase", "wake_phase"))
     print(f"every waiter answered within the limit + 1 s: {'yes' if ok else 'NO'}; "

@@ -25,7 +25,6 @@ from simulator.core.http.context import SimulatorContext
 from simulator.core.http.errors import AllowIndex, handlers
 from simulator.core.http.handlers import SECURITY_MAP
 from simulator.core.http.handlers import install as decorate_handlers_once
-from simulator.core.http.parking import Parked
 from simulator.core.http.paths import TrailingSlash
 from simulator.core.http.query import QsArrays
 from simulator.core.http.requestlog import RequestLog, RequestRecorder
@@ -50,7 +49,8 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     checks.install()  # operations remember their body definitions
     # Outermost first: the state page at / and the request log (which so sees the
     # faults and Prefer answers of the steering layer), then steering (control
-    # token, journal, faults, Prefer), then request-body and path normalisation.
+    # token, journal, faults, the long-poll parking, Prefer), then request-body and path
+    # normalisation.
     recorder = RequestRecorder()
     app.add_middleware(StatePage, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        simulator=simulator, recorder=recorder)
@@ -87,8 +87,6 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
                        served_roots=frozenset(served_roots))
     app.add_middleware(SimulatorContext, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        simulator=simulator)
-    # Innermost of ours: a waiting long-poll is parked here, outside Connexion's stack.
-    app.add_middleware(Parked, position=MiddlewarePosition.BEFORE_EXCEPTION)
     _swap_middlewares(app, {**routes.SWAPS, **checks.SWAPS})
     app.simulator = simulator  # type: ignore[attr-defined]
     return app

@@ -180,8 +180,10 @@ def _awaited_modules(task: asyncio.Task[Any]) -> list[str]:
 
 def test_a_waiting_get_is_parked_outside_the_request_stack_and_journaled_once() -> None:
     """While a GET long-poll waits, no Connexion layer nor the handler stays suspended
-    (their frames are most of a waiter's memory); the client gets one answer, the
-    one after the wait, and the journal notes one request."""
+    (their frames are most of a waiter's memory), nor the simulator's layers that
+    run again on the way back (``Prefer``, JSON bodies, trailing slash, context);
+    the client gets one answer, the one after the wait, and the journal notes one
+    request."""
     from simulator.core.http.steering import steering_of
 
     async def scenario(client: httpx.AsyncClient, simulator: Any) -> None:
@@ -191,6 +193,10 @@ def test_a_waiting_get_is_parked_outside_the_request_stack_and_journaled_once() 
         inner = modules[modules.index("simulator.core.http.parking") + 1:]
         assert not [m for m in inner if m.startswith(("connexion", "starlette",
                                                       "simulator.services"))], inner
+        rerun = {f"simulator.core.http.{name}" for name in ("prefer", "bodies", "paths",
+                                                            "context")}
+        assert not rerun & set(modules), modules
+        assert {"simulator.core.http.journal", "simulator.core.http.faults"} <= set(modules)
         PdfJobs.of(simulator).pool.resume()
         response = await poll
         assert response.json()["status"] == "SUCCEEDED"
@@ -200,3 +206,26 @@ def test_a_waiting_get_is_parked_outside_the_request_stack_and_journaled_once() 
         assert PdfJobs.of(simulator).board.waiting() == 0
 
     _run(make_app(long_poll_seconds=10.0), scenario)
+
+
+def test_a_parked_get_cancelled_while_it_waits_leaves_the_board() -> None:
+    """A parked long-poll whose request is cancelled (the server shutting down)
+    unregisters from the job's board and leaves no sleeper at the job's watch;
+    a later long-poll of the same job still waits and is woken by its end."""
+
+    async def scenario(client: httpx.AsyncClient, simulator: Any) -> None:
+        board = PdfJobs.of(simulator).board
+        job_id, poll = await _waiting_split(client, simulator, seed=5, count=1)
+        watches = [w for loops in board._slots.values() for w in loops.values()]
+        assert [len(w.sleepers) for w in watches] == [1]
+        poll.cancel()
+        await asyncio.gather(poll, return_exceptions=True)
+        assert board.waiting() == 0
+        assert [len(w.sleepers) for w in watches] == [0]
+        again = asyncio.create_task(
+            client.get(f"/pdfs/v1/splitter/{job_id}", headers=HEADERS))
+        await _until(lambda: board.waiting() == 1)
+        PdfJobs.of(simulator).pool.resume()
+        assert (await _answer(again))["status"] == "SUCCEEDED"
+
+    _run(make_app(long_poll_seconds=NEVER), scenario)

@@ -64,14 +64,20 @@ class Parking:
     """One request's long-poll wait, handed out of the HTTP stack (module docstring).
 
     ``deadline`` (loop time) is fixed by the first wait handed out and bounds
-    every later wait of the request; ``event`` is the wait handed out in the
-    current pass (None: the pass did not wait); ``release`` unregisters its
-    waiter from the board once the wait outside is over.
+    every later wait of the request; ``watch`` is the wait handed out in the
+    current pass (None: the pass did not wait). While the request sleeps,
+    ``woken`` is the future its :class:`Watch` or ``timer`` settles; ``release``
+    unregisters the waiter from the board once that sleep is over.
+
+    A sleeping request costs this object, one future and one timer: no
+    coroutine frame of its own (thousands sleep at once, docs/speed.md).
     """
 
     task: asyncio.Task[Any] | None
     deadline: float | None = None
-    event: asyncio.Event | None = None
+    watch: Watch | None = None
+    woken: asyncio.Future[None] | None = None
+    timer: asyncio.TimerHandle | None = None
     release: Callable[[], None] | None = None
 
     def bound(self, timeout: float) -> float:
@@ -80,39 +86,65 @@ class Parking:
             return timeout
         return min(timeout, self.deadline - asyncio.get_running_loop().time())
 
-    def take(self, event: asyncio.Event, timeout: float) -> bool:
-        """Hand out a wait of ``timeout`` seconds on ``event``; False: wait in place."""
-        if (timeout <= 0 or self.event is not None
+    def take(self, watch: Watch, timeout: float) -> bool:
+        """Hand out a wait of ``timeout`` seconds on ``watch``; False: wait in place."""
+        if (timeout <= 0 or self.watch is not None
                 or asyncio.current_task() is not self.task):
             return False
         if self.deadline is None:
             self.deadline = asyncio.get_running_loop().time() + timeout
-        self.event = event
+        self.watch = watch
         return True
 
-    async def wait(self) -> None:
-        """The wait handed out: until its event is set or the deadline passes."""
-        event, self.event = self.event, None
-        if event is not None and self.deadline is not None:
-            await wait_event(event, self.deadline - asyncio.get_running_loop().time())
-        self.leave()
+    def sleep(self) -> asyncio.Future[None]:
+        """The wait handed out, as a future: settled when its job is notified or at the
+        deadline. Await it, then call :meth:`leave` (also when the await is cancelled).
+        """
+        loop = asyncio.get_running_loop()
+        woken: asyncio.Future[None] = loop.create_future()
+        self.woken, watch, deadline = woken, self.watch, self.deadline
+        if (watch is None or deadline is None or watch.event.is_set()
+                or deadline <= loop.time()):
+            woken.set_result(None)
+        else:
+            watch.sleepers.add(woken)
+            self.timer = loop.call_at(deadline, _settle, woken)
+        return woken
 
     def leave(self) -> None:
+        """End the wait handed out (if any): its timer, its place at the watch, its waiter."""
+        timer, watch, woken = self.timer, self.watch, self.woken
+        self.timer = self.watch = self.woken = None
+        if timer is not None:
+            timer.cancel()
+        if watch is not None and woken is not None:
+            watch.sleepers.discard(woken)
         release, self.release = self.release, None
         if release is not None:
             release()
+
+
+def _settle(woken: asyncio.Future[None]) -> None:
+    if not woken.done():
+        woken.set_result(None)
 
 
 #: The :class:`Parking` of the request being served, when its HTTP layer can park it.
 PARKING: ContextVar[Parking | None] = ContextVar("ticketsim_parking", default=None)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Watch:
-    """The waiters of one job on one event loop: one shared event."""
+    """The waiters of one job on one event loop: one shared event.
+
+    ``sleepers`` are the futures of parked requests (:meth:`Parking.sleep`),
+    settled with the event; ``leave`` unregisters one waiter from its board.
+    """
 
     event: asyncio.Event = field(default_factory=asyncio.Event)
     waiters: int = 0
+    sleepers: set[asyncio.Future[None]] = field(default_factory=set)
+    leave: Callable[[], None] | None = None
 
     async def wait(self, timeout: float) -> bool:
         """Sleep until the job is notified or ``timeout`` seconds pass; True if notified.
@@ -122,9 +154,16 @@ class Watch:
         parking = PARKING.get()
         if parking is not None and not self.event.is_set():
             timeout = parking.bound(timeout)
-            if parking.take(self.event, timeout):
+            if parking.take(self, timeout):
                 return False
         return await wait_event(self.event, timeout)
+
+    def wake(self) -> None:
+        """The job changed: wake its waiters (on the watch's loop)."""
+        self.event.set()
+        sleepers, self.sleepers = self.sleepers, set()
+        for woken in sleepers:
+            _settle(woken)
 
 
 class JobBoard:
@@ -151,15 +190,19 @@ class JobBoard:
         """
         loop = asyncio.get_running_loop()
         with self._lock:
-            slot = self._slots.setdefault(job_id, {}).setdefault(loop, Watch())
+            loops = self._slots.setdefault(job_id, {})
+            slot = loops.get(loop)
+            if slot is None:
+                slot = loops[loop] = Watch()
+                slot.leave = functools.partial(self._leave, job_id, loop, slot)
             slot.waiters += 1
         try:
             yield slot
         finally:
             parking = PARKING.get()
-            if parking is not None and parking.event is slot.event and parking.release is None:
+            if parking is not None and parking.watch is slot and parking.release is None:
                 # its wait was handed out: stay registered until that wait is over
-                parking.release = functools.partial(self._leave, job_id, loop, slot)
+                parking.release = slot.leave
             else:
                 self._leave(job_id, loop, slot)
 
@@ -187,7 +230,7 @@ class JobBoard:
             loops = self._slots.pop(job_id, {})
         for loop, slot in loops.items():
             with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits
-                loop.call_soon_threadsafe(slot.event.set)
+                loop.call_soon_threadsafe(slot.wake)
 
     def waiting(self) -> int:
         """How many long-polls wait right now (for tests and benchmarks)."""

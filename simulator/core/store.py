@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import (
@@ -38,7 +39,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.dml import Insert, UpdateBase
@@ -229,7 +230,12 @@ def sync_sequences(conn: Connection) -> None:
 
 def insert_or_ignore(conn: Connection, table: Table, **values: Any) -> None:
     """Insert a row unless one with the same key exists (safe against concurrent inserts)."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    dialect: ModuleType = sqlite
+    if conn.dialect.name == "postgresql":
+        # imported here: ~2 MB of modules a SQLite process never needs (docs/speed.md)
+        from sqlalchemy.dialects import postgresql
+
+        dialect = postgresql
     statement: Insert = dialect.insert(table).values(**values).on_conflict_do_nothing()
     conn.execute(statement)
 

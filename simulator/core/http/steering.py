@@ -5,6 +5,7 @@
     ControlToken   /_sim calls need the control token, when one is configured
     Journaling     notes every product request and its answer (journal.py)
     Faults         applies fault rules (faults.py)
+    Parked         a waiting long-poll waits here, the layers below it gone (parking.py)
     PreferHeader   answers ``Prefer: code=/example=/dynamic=`` from the spec (prefer.py)
 
 They read every registered spec (through :class:`OperationIndex`), so a
@@ -108,6 +109,7 @@ def add_steering(app: Any, simulator: Simulator) -> Steering:
     from simulator.core.http.control_token import ControlToken
     from simulator.core.http.faults import Faults
     from simulator.core.http.journal import Journaling
+    from simulator.core.http.parking import Parked
     from simulator.core.http.prefer import PreferHeader
 
     steering = steering_of(simulator)
@@ -115,5 +117,7 @@ def add_steering(app: Any, simulator: Simulator) -> Steering:
     app.add_middleware(ControlToken, position=outside, token=simulator.config.control_token)
     app.add_middleware(Journaling, position=outside, steering=steering)
     app.add_middleware(Faults, position=outside, steering=steering)
+    # A waiting long-poll is parked here: the layers inside it keep nothing while it waits.
+    app.add_middleware(Parked, position=outside)
     app.add_middleware(PreferHeader, position=outside, steering=steering)
     return steering
