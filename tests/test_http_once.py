@@ -147,3 +147,21 @@ def test_kept_operations_answer_body_definitions_as_connexions() -> None:
     for content_type in (None, "application/json", "text/plain", "application/json"):
         assert kept.body_definition(content_type) == stock.body_definition(content_type)
     assert kept.body_schema("application/json")["allOf"]
+
+
+def test_a_bounded_memo_keeps_none_and_forgets_the_oldest_first() -> None:
+    from simulator.core.http.memo import Bounded
+
+    made: list[str] = []
+
+    def make(key: str) -> str | None:
+        made.append(key)
+        return None if key == "none" else key.upper()
+
+    memo: Bounded[str, str | None] = Bounded(2)
+    assert memo.remember("none", make, "none") is None
+    assert memo.remember("none", make, "none") is None  # a kept None is not made again
+    assert memo.remember("a", make, "a") == "A"
+    assert memo.remember("b", make, "b") == "B"  # full: "none", the oldest, goes
+    assert list(memo) == ["a", "b"]
+    assert made == ["none", "a", "b"]

@@ -35,6 +35,8 @@ from connexion.middleware.request_validation import (
 from connexion.operations import AbstractOperation, OpenAPIOperation
 from starlette.types import Receive, Scope, Send
 
+from simulator.core.http.memo import Bounded
+
 __all__ = ["SWAPS", "KeptOperation", "KeptRequestValidation", "install"]
 
 #: Distinct (media type, encoding) pairs remembered per operation; clients choose
@@ -50,24 +52,19 @@ class KeptRequestValidation(RequestValidationOperation):  # type: ignore[misc]
         super().__init__(next_app, **kwargs)
         self._parameter_validator: Any = None  # built on first use
         # (media type, encoding) -> None when refused, else the body validator or False
-        self._bodies: dict[tuple[str, str], Any] = {}
+        self._bodies: Bounded[tuple[str, str], Any] = Bounded(KEPT_TYPES)
 
     def _body_validator(self, mime_type: str, encoding: str) -> Any:
         """The body validator for this media type (False: nothing to validate), or None
         when the operation refuses the type."""
-        key = (mime_type, encoding)
-        if key in self._bodies:
-            return self._bodies[key]
+        return self._bodies.remember((mime_type, encoding), self._verdict, mime_type, encoding)
+
+    def _verdict(self, mime_type: str, encoding: str) -> Any:
         try:
             self.validate_mime_type(mime_type)
         except UnsupportedMediaTypeProblem:
-            found = None
-        else:
-            found = self._build_body_validator(mime_type, encoding)
-        if len(self._bodies) >= KEPT_TYPES:
-            self._bodies.pop(next(iter(self._bodies)))
-        self._bodies[key] = found
-        return found
+            return None
+        return self._build_body_validator(mime_type, encoding)
 
     def _build_body_validator(self, mime_type: str, encoding: str) -> Any:
         operation = self._operation
@@ -128,14 +125,10 @@ class KeptOperation(OpenAPIOperation):  # type: ignore[misc]
     """An OpenAPI operation remembering its body definition per media type."""
 
     def body_definition(self, content_type: str | None = None) -> dict[str, Any]:
-        kept: dict[str | None, dict[str, Any]] = self.__dict__.setdefault("_kept_bodies", {})
-        found = kept.get(content_type)
-        if found is None:
-            found = super().body_definition(content_type)
-            if len(kept) >= KEPT_TYPES:
-                kept.pop(next(iter(kept)))
-            kept[content_type] = found
-        return found
+        kept: Bounded[str | None, dict[str, Any]] | None = self.__dict__.get("_kept_bodies")
+        if kept is None:  # made on first use: no override of Connexion's long __init__
+            kept = self.__dict__["_kept_bodies"] = Bounded(KEPT_TYPES)
+        return kept.remember(content_type, super().body_definition, content_type)
 
 
 def install() -> None:

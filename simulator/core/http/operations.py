@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.core.http.memo import Bounded
 from simulator.core.specs import HTTP_METHODS
 
 __all__ = ["CONTROL_PREFIX", "OperationIndex", "Route", "is_control_path", "resolve"]
@@ -66,7 +67,7 @@ class OperationIndex:
     def __init__(self) -> None:
         self._routes: list[tuple[re.Pattern[str], Route]] = []
         # (method, path) -> route: a scan of every route's pattern cost ~2 % of a hold
-        self._found: dict[tuple[str, str], Route | None] = {}
+        self._found: Bounded[tuple[str, str], Route | None] = Bounded(FOUND_PATHS)
 
     def add_spec(self, service: str, base_path: str, document: dict[str, Any]) -> None:
         self._found.clear()
@@ -86,14 +87,7 @@ class OperationIndex:
         Answers are remembered for the :data:`FOUND_PATHS` latest distinct
         requests (ids in paths make the set of paths unbounded).
         """
-        key = (method, path)
-        if key in self._found:
-            return self._found[key]
-        route = self._scan(method, path)
-        if len(self._found) >= FOUND_PATHS:
-            self._found.pop(next(iter(self._found)))
-        self._found[key] = route
-        return route
+        return self._found.remember((method, path), self._scan, method, path)
 
     def _scan(self, method: str, path: str) -> Route | None:
         candidates = [route for pattern, route in self._routes

@@ -25,6 +25,8 @@ from starlette._utils import get_route_path
 from starlette.routing import BaseRoute, Match, Mount, Router
 from starlette.types import Receive, Scope, Send
 
+from simulator.core.http.memo import Bounded
+
 __all__ = ["PATHS", "SWAPS", "MemoRouter"]
 
 #: How many distinct (method, path, root path) keys each router remembers (ids in
@@ -37,12 +39,17 @@ PATHS = 4096
 _Landing = tuple[BaseRoute | None, bool]
 
 
+def _path_key(scope: Scope) -> tuple[str, str, str]:
+    """What every route's match depends on: the method, the path and the root path."""
+    return scope["method"], scope["path"], scope.get("root_path", "")
+
+
 class MemoRouter(Router):
     """A Starlette ``Router`` that remembers where a request path lands."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._landings: dict[tuple[str, str, str], _Landing] = {}
+        self._landings: Bounded[tuple[str, str, str], _Landing] = Bounded(PATHS)
 
     @classmethod
     def like(cls, router: Router) -> MemoRouter:
@@ -52,15 +59,7 @@ class MemoRouter(Router):
 
     def landing(self, scope: Scope) -> _Landing:
         """Where the HTTP request ``scope`` lands, remembered."""
-        # Every route's match depends on the method, the path and the root path only.
-        key = (scope["method"], scope["path"], scope.get("root_path", ""))
-        landing = self._landings.get(key)
-        if landing is None:
-            landing = self._landing(scope)
-            if len(self._landings) >= PATHS:
-                self._landings.pop(next(iter(self._landings)))
-            self._landings[key] = landing
-        return landing
+        return self._landings.remember(_path_key(scope), self._landing, scope)
 
     def _landing(self, scope: Scope) -> _Landing:
         """Starlette's choice (``Router.app``), without handling the request."""
@@ -125,7 +124,7 @@ class _SwaggerUI(SwaggerUIMiddleware):  # type: ignore[misc]
     def __init__(self, app: Any) -> None:
         super().__init__(app)
         self.router = MemoRouter(default=self.default_fn)
-        self._passes: dict[tuple[str, str, str], bool] = {}
+        self._passes: Bounded[tuple[str, str, str], bool] = Bounded(PATHS)
 
     def add_api(self, *args: Any, **kwargs: Any) -> None:
         super().add_api(*args, **kwargs)
@@ -134,17 +133,14 @@ class _SwaggerUI(SwaggerUIMiddleware):  # type: ignore[misc]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            key = (scope["method"], scope["path"], scope.get("root_path", ""))
-            passes = self._passes.get(key)
-            if passes is None:
-                passes = _ends_on_default(self.router, dict(scope))
-                if len(self._passes) >= PATHS:
-                    self._passes.pop(next(iter(self._passes)))
-                self._passes[key] = passes
+            passes = self._passes.remember(_path_key(scope), self._passes_on, scope)
             if passes:  # as default_fn would: the scope as it was before routing
                 await self.app(dict(scope), receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+    def _passes_on(self, scope: Scope) -> bool:
+        return _ends_on_default(self.router, dict(scope))
 
 
 class _Routing(RoutingMiddleware):  # type: ignore[misc]
