@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import socket
 import sys
 import warnings
 from pathlib import Path
@@ -88,6 +90,7 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
     from simulator.app import create_app
     from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
     from simulator.services import SERVICES
+    from simulator.supervisor import Supervisor
 
     base_url = f"http://{host}:{port}"
     config = SimConfig(db=db, fixtures=fixtures_path, clock=ClockMode(clock),
@@ -98,6 +101,7 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
                        control_token=control_token or None, control=not no_control)
     # --- scale-out: several processes over one store act as one simulator ---
     config.shared = _shared_store(db, workers)
+    sockets = _listen(host, port, workers) if workers > 1 else []
     app = create_app(config)
     if workers > 1:  # each worker builds its own app; this one prepared the store
         app.simulator.close()
@@ -116,14 +120,25 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
     log_requests(log_format)
     if workers > 1:
         export_config(config)
-        uvicorn.run(FACTORY, factory=True, workers=workers, host=host, port=port,
-                    log_level=log_level, access_log=False)
-        return
+        supervisor = Supervisor(sockets, FACTORY, {"log_level": log_level, "access_log": False},
+                                functools.partial(log_requests, log_format))
+        sys.exit(supervisor.run())
     tune_gc()
     try:
         uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
     finally:  # stop and join the delivery threads, so none writes to a closing store
         app.simulator.close()
+
+
+def _listen(host: str, port: int, workers: int) -> list[socket.socket]:
+    """The workers' listening sockets, bound before anything starts (a port in use
+    fails here, with the reason)."""
+    from simulator.supervisor import listening_sockets
+
+    try:
+        return listening_sockets(host, port, workers)
+    except OSError as exc:
+        raise click.UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 def _shared_store(db: str, workers: int) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import os
 import signal
 import socket
@@ -30,6 +29,7 @@ from sqlalchemy import create_engine, text
 
 from simulator import fixturegen
 from simulator.core.store import database_url
+from simulator.supervisor import die_with_parent
 from tests.conftest import MARKETPLACE_HEADERS
 
 STUBHUB = 1  # the marketplace id the holds go to
@@ -77,15 +77,10 @@ def _kill_leftovers() -> None:
     _kill_all(_STARTED, signal.SIGKILL)
 
 
-#: ``prctl(PR_SET_PDEATHSIG, ...)``: the signal a process gets when its parent dies.
-PR_SET_PDEATHSIG = 1
-
-
 def _die_with_parent(parent: int) -> None:
     """In the child, before exec: SIGTERM when the test process dies (Linux only;
     a SIGTERM lets ``serve --workers`` stop its own workers)."""
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    die_with_parent()
     if os.getppid() != parent:  # the parent died before the request was in place
         os._exit(1)
 
@@ -174,3 +169,42 @@ def free_seats(count: int) -> list[dict[str, Any]]:
 def hold(url: str, seat: dict[str, Any], order_id: str, minutes: int = 20) -> httpx.Response:
     return httpx.post(f"{url}/sales/v1/Stubhub", headers=MARKETPLACE_HEADERS, timeout=60,
                       json={**seat, "order_id": order_id, "hold_length": minutes})
+
+
+def port_sockets(port: int) -> dict[str, set[int]]:
+    """The inodes of the TCP sockets whose local port is ``port``, by state
+    (``"listen"``, ``"established"``), read from ``/proc/net`` (Linux)."""
+    states = {"0A": "listen", "01": "established"}
+    found: dict[str, set[int]] = {"listen": set(), "established": set()}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as lines:
+            next(lines)  # the header
+            for line in lines:
+                fields = line.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] in states:
+                    found[states[fields[3]]].add(int(fields[9]))
+    return found
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as stat:
+                # "pid (name) state ppid ...": the name may hold spaces, not ")"
+                if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry))
+    return found
+
+
+def socket_inodes(pid: int) -> set[int]:
+    """The inodes of the sockets process ``pid`` has open."""
+    found = set()
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:["):
+                    found.add(int(target[len("socket:["):-1]))
+    return found
