@@ -82,6 +82,9 @@ WRITE_RETRIES = 3
 #: PostgreSQL advisory lock ordering writes against clock publications ("clok").
 CLOCK_LOCK = 0x636C6F6B
 
+#: Below every saved clock version: the next saved clock is adopted, whatever its version.
+NO_VERSION = -1
+
 #: How often a write is re-run because the shared clock moved under it.
 STALE_RETRIES = 20
 
@@ -275,14 +278,25 @@ class Simulator:
         if generation is not None and generation.get("id") != self._generation:
             self._generation = generation.get("id")
             self._forget()
+            self._clock_version = NO_VERSION  # a replaced state restarts the versions
         self._adopt_clock(clock)
         self._synced_mark = mark
 
     def _adopt_clock(self, clock: dict[str, Any] | None) -> None:
-        """Take on the saved clock when another process changed it since we last looked."""
-        if clock is not None and int(clock.get("version", 0)) != self._clock_version:
-            self._clock.adopt(clock)
-            self._clock_version = int(clock.get("version", 0))
+        """Take on the saved clock when another process changed it since we last looked.
+
+        Only a newer version: versions only grow within one state generation,
+        and a thread whose read transaction began before a change may come
+        back with the older row after another thread adopted the newer one;
+        adopting it would step this process's clock back until the next change.
+        """
+        if clock is None:
+            return
+        version = int(clock.get("version", 0))
+        with self._clock.held():
+            if version > self._clock_version:
+                self._clock.adopt(clock)
+                self._clock_version = version
 
     def principal(self, key: str) -> Principal:
         """The owner of an API key (cached: keys change only with fixtures)."""

@@ -53,3 +53,22 @@ def test_a_fixtures_load_in_one_process_drops_the_keys_another_had_cached(
     first.load_fixtures(document)
     with pytest.raises(Forbidden):
         second.principal("sim-broker-key-9101")
+
+
+def test_a_read_that_began_before_a_clock_change_does_not_step_the_clock_back(
+        pair: tuple[Simulator, ...]) -> None:
+    """Threads of one process read the clock row in their own read transactions. One
+    whose transaction began before another process moved the clock comes back with
+    the older row after a sibling thread adopted the newer one: the older row must not
+    replace the newer clock (it would stay until the next change, the mark being seen)."""
+    first, second = pair
+    start = first.clock.now()
+    with second.store.read() as before_the_change:
+        assert second._instant_in_read(before_the_change) == start  # its snapshot begins
+        first.change_clock(lambda clock: clock.advance(timedelta(seconds=60)))
+        second.sync()  # a sibling thread adopts the new clock
+        assert second.clock.now() == start + timedelta(seconds=60)
+        second._instant_in_read(before_the_change)  # the late thread, older row
+    assert second.clock.now() == start + timedelta(seconds=60)
+    second.sync()
+    assert second.clock.now() == start + timedelta(seconds=60)
