@@ -33,7 +33,8 @@ lint: install
 	$(BIN)/mypy simulator
 
 # Speed figures (docs/speed.md): ticketsim next to Prism (npm installs it into bench/.prism;
-# skipped with a message without npm), start-up, long-poll memory, journal memory, flat memory.
+# skipped with a message without npm), start-up, long-poll memory, journal memory, body
+# limit memory, flat memory.
 # MEMORY_REQUESTS=1000000 is the target's run (about half an hour).
 MEMORY_REQUESTS ?= 1000000
 bench: install
@@ -44,6 +45,7 @@ bench: install
 	$(BIN)/python bench/longpoll_bench.py
 	$(BIN)/python bench/longpoll_memory.py
 	$(BIN)/python bench/journal_bench.py --requests 1000000
+	$(BIN)/python bench/body_limit_bench.py
 	$(BIN)/python bench/memory_bench.py --requests $(MEMORY_REQUESTS)
 	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
 	scripts/with-postgres $(BIN)/python bench/scale_bench.py

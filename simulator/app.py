@@ -21,6 +21,7 @@ from connexion.resolver import RelativeResolver
 from simulator.config import SimConfig
 from simulator.core.http import checks, routes
 from simulator.core.http.bodies import JsonBodies, JsonOperations
+from simulator.core.http.bodylimit import BodyLimit
 from simulator.core.http.context import SimulatorContext
 from simulator.core.http.errors import AllowIndex, handlers
 from simulator.core.http.handlers import SECURITY_MAP
@@ -48,15 +49,17 @@ def create_app(config: SimConfig | None = None, simulator: Simulator | None = No
     skip_revalidation()  # load_spec has validated each spec once
     checks.install()  # operations remember their body definitions
     # Outermost first: the state page at / and the request log (which so sees the
-    # faults and Prefer answers of the steering layer), then steering (control
-    # token, journal, faults, the long-poll parking, Prefer), then request-body and path
-    # normalisation.
+    # faults and Prefer answers of the steering layer), the body limit (before anything
+    # reads a body), then steering (control token, journal, faults, the long-poll
+    # parking, Prefer), then request-body and path normalisation.
     recorder = RequestRecorder()
     app.add_middleware(StatePage, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        simulator=simulator, recorder=recorder)
     app.add_middleware(RequestLog, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        recorder=recorder)
     app.request_log = recorder  # type: ignore[attr-defined]
+    app.add_middleware(BodyLimit, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       limit=config.max_body_bytes)
     add_steering(app, simulator)
     allow = AllowIndex()
     json_operations = JsonOperations()

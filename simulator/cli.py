@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from simulator.config import SimConfig
+from simulator.config import MAX_BODY_BYTES, SimConfig
 from simulator.core.clock import ClockMode
 from simulator.progress import board
 from simulator.workers import FACTORY, export_config, tune_gc
@@ -75,11 +75,14 @@ def main() -> None:
               help="Allow a non-loopback --host without a control token.")
 @click.option("--log-format", type=click.Choice(["text", "json", "off"]), default="text",
               show_default=True, help="One line per request on stdout, as text or JSON.")
+@click.option("--max-body-bytes", default=MAX_BODY_BYTES, show_default=True,
+              type=click.IntRange(0), help="Largest request body taken; a larger one is "
+              "refused (400) before it is read.")
 def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
           validate_responses: bool, long_poll_seconds: float, fetch_allow: str,
           no_control: bool, log_level: str, journal_size: int, journal_body_bytes: int,
           control_token: str | None, insecure_control: bool, log_format: str,
-          workers: int) -> None:
+          workers: int, max_body_bytes: int) -> None:
     """Serve every API on one port, at the real APIs' paths."""
     import uvicorn
 
@@ -98,7 +101,8 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
                        long_poll_seconds=long_poll_seconds,
                        fetch_allow=tuple(h.strip() for h in fetch_allow.split(",") if h.strip()),
                        journal_size=journal_size, journal_body_bytes=journal_body_bytes,
-                       control_token=control_token or None, control=not no_control)
+                       control_token=control_token or None, control=not no_control,
+                       max_body_bytes=max_body_bytes)
     # --- scale-out: several processes over one store act as one simulator ---
     config.shared = _shared_store(db, workers)
     sockets = _listen(host, port, workers) if workers > 1 else []

@@ -8,6 +8,10 @@ from typing import Any
 
 from simulator.core.clock import ClockMode
 
+#: Largest request body taken by default: 32 MiB, room for a PDF upload just over the
+#: PDF service's 25 MiB fetch limit (to see the decoder refuse it), multipart form included.
+MAX_BODY_BYTES = 32 * 1024 * 1024
+
 
 @dataclass(slots=True)
 class SimConfig:
@@ -51,3 +55,6 @@ class SimConfig:
     journal_size: int = 10_000
     journal_body_bytes: int = 2048
     control_token: str | None = None
+    #: Largest request body taken (bytes); a larger one is refused with the documented
+    #: 400 before it is buffered (:mod:`simulator.core.http.bodylimit`).
+    max_body_bytes: int = MAX_BODY_BYTES

@@ -7,13 +7,14 @@ decides an HTTP status.
 
     SimError                       500  unexpected but reported cleanly
     ├── BadRequest                 400  input the rules refuse
-    │   └── PdfError               400  a PDF that cannot be used
-    │       ├── NotAPdf                 the bytes are not a PDF
-    │       ├── EncryptedPdf            the PDF needs a password
-    │       ├── BrokenPdf               the PDF cannot be parsed
-    │       ├── FetchRefused            host not allowed (SSRF guard)
-    │       ├── FetchFailed             unreachable, HTTP error, timeout
-    │       └── TooLarge                over the size limit
+    │   ├── PdfError               400  a PDF that cannot be used
+    │   │   ├── NotAPdf                 the bytes are not a PDF
+    │   │   ├── EncryptedPdf            the PDF needs a password
+    │   │   ├── BrokenPdf               the PDF cannot be parsed
+    │   │   ├── FetchRefused            host not allowed (SSRF guard)
+    │   │   ├── FetchFailed             unreachable, HTTP error, timeout
+    │   │   └── TooLarge                over the size limit
+    │   └── BodyTooLarge           400  a request body over ``max_body_bytes``
     ├── Unauthorized               401  no credentials
     ├── Forbidden                  403  credentials refused, or not allowed
     ├── NotFound                   404  an unknown id
@@ -82,6 +83,21 @@ class TooLarge(PdfError):
     """The fetched file is larger than the configured limit."""
 
     default_message = "The file is too large"
+
+
+class BodyTooLarge(BadRequest):
+    """A request body over the server's limit (``SimConfig.max_body_bytes``).
+
+    Raised by the body-limit glue (:mod:`simulator.core.http.bodylimit`) the
+    moment a reader asks for a body declared, or found, to be over the limit;
+    ``received`` is how many bytes were read before refusing (0 when the
+    ``Content-Length`` alone refused it).
+    """
+
+    def __init__(self, limit: int, received: int = 0) -> None:
+        self.limit = limit
+        self.received = received
+        super().__init__(f"The request body is larger than {limit} bytes")
 
 
 class Unauthorized(SimError):

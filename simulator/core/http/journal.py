@@ -4,10 +4,12 @@
 each request outside ``/_sim``: simulated and real time, method, path,
 query and headers with secrets redacted, the body (first ``body_bytes``),
 status, response body (likewise), latency, service and ``operationId``, the
-fault rule or ``Prefer`` that answered. :class:`Journal` keeps the newest
-``size`` entries (a ``deque`` with ``maxlen``: memory stays flat whatever
-the traffic), lists them with filters and paging, and verifies counts with
-near-misses, as WireMock's ``verify`` does.
+fault rule or ``Prefer`` that answered. A body over the size limit
+(:mod:`simulator.core.http.bodylimit`) is answered here by the refusal and
+noted with no body kept, ``body_size`` the bytes read before refusing.
+:class:`Journal` keeps the newest ``size`` entries (a ``deque`` with
+``maxlen``: memory stays flat whatever the traffic), lists them with filters
+and paging, and verifies counts with near-misses, as WireMock's ``verify`` does.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from simulator.core.errors import BadRequest
+from simulator.core.errors import BadRequest, BodyTooLarge
 from simulator.core.http.asgi import read_body, replay
+from simulator.core.http.bodylimit import refusal
 from simulator.core.http.matching import Facts, RequestMatch
 from simulator.core.http.operations import is_control_path
 from simulator.core.http.requestlog import OPERATION_STATE_KEY, redact_query
@@ -188,7 +191,12 @@ class Journaling:
         steering, journal = self.steering, self.steering.journal
         started, wall = time.perf_counter(), time.time()
         sim_time = steering.simulator.clock.now()
-        body = await read_body(receive)
+        app, body = self.app, b""
+        try:
+            body = await read_body(receive)
+            size = len(body)
+        except BodyTooLarge as exc:  # journaled as answered: the refusal, no body kept
+            app, size = refusal(exc), exc.received
         method, path = str(scope["method"]), str(scope["path"])
         headers = {k.decode("latin-1").lower(): v.decode("latin-1")
                    for k, v in scope.get("headers", ())}
@@ -212,13 +220,13 @@ class Journaling:
             await send(message)
 
         try:
-            await self.app({**scope, NOTE_KEY: note}, replay(body, receive), noting)
+            await app({**scope, NOTE_KEY: note}, replay(body, receive), noting)
         finally:
             request_text, _ = _text(body, journal.body_bytes)
             response_text, _ = _text(b"".join(answer["chunks"]), journal.body_bytes)
             journal.add(Entry(
                 journal.next_id(), sim_time, wall, method, path,
                 redact_query(scope.get("query_string", b"").decode("latin-1")), redact(headers),
-                request_text, len(body), answer["status"], response_text, answer["size"],
+                request_text, size, answer["status"], response_text, answer["size"],
                 (time.perf_counter() - started) * 1000, facts.service, facts.operation_id,
                 note.fault, note.prefer))
