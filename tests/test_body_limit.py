@@ -210,3 +210,18 @@ def test_serve_takes_the_limit_from_an_option_or_its_variable(
     assert serve.make_context("serve", []).params["max_body_bytes"] == 1024
     assert serve.make_context("serve", ["--max-body-bytes", "99"]).params[
         "max_body_bytes"] == 99
+
+
+@pytest.mark.parametrize("framing", ["chunked", "length"])
+def test_a_json_body_within_the_limit_is_taken_however_it_is_framed(limited: Any,
+                                                                    framing: str) -> None:
+    """Connexion tells a missing body by its Content-Length: a chunked JSON hold (what
+    streaming clients send) must be taken like the same hold with a length."""
+    body = json.dumps(hold(f"framed-{framing}")).encode()
+    content = iter([body[:10], body[10:]]) if framing == "chunked" else body
+    with TestClient(limited) as client:
+        response = client.post(HOLD_PATH, content=content, headers=JSON_HEADERS)
+        assert ("transfer-encoding" in response.request.headers) == (framing == "chunked")
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == "HELD"
+        assert journaled(client)["body_size"] == len(body)

@@ -9,9 +9,14 @@ the refusal) and looks at the headers once:
 - ``Content-Length`` over the limit: the first read of the body raises
   :class:`~simulator.core.errors.BodyTooLarge` at once, so not a byte of the
   body is read (and an ``Expect: 100-continue`` client is never told to send it);
-- ``Transfer-Encoding`` (chunked, no length): bytes are counted as they
-  arrive and the read that passes the limit raises, so no reader ever holds
-  more than the limit;
+- ``Transfer-Encoding`` (chunked, no length): the body is read here, counted
+  as it arrives. Within the limit it is handed on whole with the
+  ``Content-Length`` it turned out to have (Connexion decides from that
+  header whether an operation got its body: without it a chunked JSON body
+  was "RequestBody is required"). At the message that passes the limit,
+  reading stops and the layers below get a body whose first read raises, as
+  for a declared length, so no more than the limit is ever held and the
+  journal still notes the refusal and the bytes read;
 - anything else (a length within the limit, or no body at all, as HTTP/1.1
   has it without either header): ``receive`` and ``send`` go on untouched.
   The ordinary request path pays one scan of its headers, no wrapper and no
@@ -37,7 +42,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.core.errors import BodyTooLarge
-from simulator.core.http.asgi import respond_json
+from simulator.core.http.asgi import replay, respond_json
 
 __all__ = ["BodyLimit", "refusal"]
 
@@ -51,29 +56,39 @@ def refusal(exc: BodyTooLarge) -> ASGIApp:
     return answer
 
 
-def _refused(limit: int) -> Receive:
-    """A ``receive`` refusing a body whose declared length is over ``limit``, unread."""
+def _refusing(exc: BodyTooLarge) -> Receive:
+    """A ``receive`` whose first read raises ``exc``: a body declared, or found after
+    ``exc.received`` bytes, to be over the limit."""
 
     async def receive() -> Message:
-        raise BodyTooLarge(limit)
+        raise exc
 
     return receive
 
 
-def _counted(receive: Receive, limit: int) -> Receive:
-    """``receive`` that raises once more than ``limit`` body bytes have arrived."""
+async def _read_within(receive: Receive, limit: int) -> bytes:
+    """The whole body, read here; :class:`BodyTooLarge` at the message that passes
+    ``limit`` (none is read after it)."""
+    chunks: list[bytes] = []
     received = 0
-
-    async def counting() -> Message:
-        nonlocal received
+    while True:
         message = await receive()
-        if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise BodyTooLarge(limit, received)
-        return message
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        received += len(chunk)
+        if received > limit:
+            raise BodyTooLarge(limit, received)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
 
-    return counting
+
+def _with_length(scope: Scope, length: int) -> Scope:
+    """``scope`` whose headers declare the ``Content-Length`` its body turned out to have."""
+    headers = [(name, value) for name, value in scope["headers"] if name != b"content-length"]
+    return {**scope, "headers": [*headers, (b"content-length", str(length).encode())]}
 
 
 class BodyLimit:
@@ -83,27 +98,37 @@ class BodyLimit:
         self.app = app
         self.limit = limit
 
-    def _limited(self, scope: Scope, receive: Receive) -> Receive | None:
-        """The ``receive`` that enforces the limit, or None when nothing needs it."""
+    async def _limited(self, scope: Scope, receive: Receive) -> tuple[Scope, Receive] | None:
+        """The scope and ``receive`` that enforce the limit, or None when nothing needs it."""
         declared: bytes | None = None
         for name, value in scope["headers"]:
             if name == b"transfer-encoding":
-                return _counted(receive, self.limit)
+                return await self._read_chunked(scope, receive)
             if name == b"content-length":
                 declared = value
         if declared is None:
             return None
         try:
             length = int(declared)
-        except ValueError:  # the server refuses such a request; count, should one pass
-            return _counted(receive, self.limit)
-        return _refused(self.limit) if length > self.limit else None
+        except ValueError:  # the server refuses such a request; read it counted, should one pass
+            return await self._read_chunked(scope, receive)
+        return (scope, _refusing(BodyTooLarge(self.limit))) if length > self.limit else None
+
+    async def _read_chunked(self, scope: Scope, receive: Receive) -> tuple[Scope, Receive]:
+        """A body of unknown length, read here within the limit and handed on with its
+        length, or refused on its first read below."""
+        try:
+            body = await _read_within(receive, self.limit)
+        except BodyTooLarge as exc:
+            return scope, _refusing(exc)
+        return _with_length(scope, len(body)), replay(body, receive)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limited = self._limited(scope, receive) if scope["type"] == "http" else None
+        limited = await self._limited(scope, receive) if scope["type"] == "http" else None
         if limited is None:
             await self.app(scope, receive, send)
             return
+        scope, receive_within = limited
         started = False
 
         async def noting(message: Message) -> None:
@@ -112,7 +137,7 @@ class BodyLimit:
             await send(message)
 
         try:
-            await self.app(scope, limited, noting)
+            await self.app(scope, receive_within, noting)
         except BodyTooLarge as exc:  # raised above Connexion's error handlers
             if started:
                 raise
