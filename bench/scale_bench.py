@@ -13,6 +13,13 @@
    One worker runs on core 0, two on cores 0-1; wrk is pinned to core 1 in
    both cases, so with two workers the load generator shares a core with one
    of them (the machine has two cores: there is no third for it).
+
+   The machine's own peer, each round: one worker on core 0 again, while a
+   busy loop keeps core 1 busy beside wrk. On this VM a process runs slower
+   while the other core is busy (its vCPUs share the host's resources), which
+   no server can escape: "1 worker, core 1 busy" against "1 worker" is what
+   the machine takes away, and 2 workers against twice that figure is how
+   far from this machine's own ceiling the simulator scales.
 2. Three ``serve --db postgresql://...`` replicas over one throwaway
    PostgreSQL (``scripts/with-postgres`` sets ``TICKETSIM_TEST_DB``), one
    wrk per replica replaying the *same* seats (every seat is contended by
@@ -36,6 +43,7 @@ import argparse
 import contextlib
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -63,6 +71,25 @@ from simulator import fixturegen
 from simulator.core.store import database_url
 
 MARKETPLACE = "Stubhub"
+
+
+@contextlib.contextmanager
+def busy_core(core: str | None) -> Iterator[None]:
+    """Keep ``core`` busy with a Python busy loop meanwhile (None: nothing)."""
+    if core is None:
+        yield
+        return
+    loop = subprocess.Popen(["taskset", "-c", core, sys.executable, "-c", "while True: pass"])
+    try:
+        yield
+    finally:
+        loop.kill()
+        loop.wait()
+
+
+#: (label, workers, server cores, core kept busy meanwhile): one round of part 1.
+SET_UPS = (("1 worker", 1, "0", None), ("1 worker, core 1 busy", 1, "0", "1"),
+           ("2 workers", 2, "0,1", None))
 
 
 @contextlib.contextmanager
@@ -103,24 +130,34 @@ def workers_part(seconds: int, rounds: int, connections: int) -> None:
         }
         run = 0
         for mix, (requests, warm) in files.items():
-            seen: dict[int, list[Figures]] = {1: [], 2: []}
-            ratios = []
+            seen: dict[str, list[Figures]] = {label: [] for label, *_ in SET_UPS}
             for _ in range(rounds):
-                for workers, cpus in ((1, "0"), (2, "0,1")):
+                for label, workers, cpus, busy in SET_UPS:
                     run += 1
                     with serving(str(Path(tmp) / f"run{run}.sqlite3"), workers, cpus) as (
-                            port, pid):
+                            port, pid), busy_core(busy):
                         wrk(port, warm, WARM_SECONDS, connections)  # every worker warmed up
-                        seen[workers].append(wrk(port, requests, seconds, connections,
-                                                 server=pid))
-                    print(f"  {mix:5s} {workers} worker(s): {seen[workers][-1].show()}  "
+                        seen[label].append(wrk(port, requests, seconds, connections,
+                                               server=pid))
+                    print(f"  {mix:5s} {label:22s}: {seen[label][-1].show()}  "
                           f"(load {load_average()})", flush=True)
-                ratios.append(seen[2][-1].rps / max(seen[1][-1].rps, 1e-9))
-            one, two = median(seen[1]), median(seen[2])
-            print(f"  {mix}: 2 workers / 1 worker = "
-                  f"{', '.join(f'{r:.2f}x' for r in ratios)} by round; medians "
-                  f"{one.rps:.0f} -> {two.rps:.0f} req/s ({two.rps / max(one.rps, 1e-9):.2f}x); "
-                  f"server CPU per request {one.cpu_ms or 0:.3f} -> {two.cpu_ms or 0:.3f} ms")
+            report(mix, seen)
+
+
+def report(mix: str, seen: dict[str, list[Figures]]) -> None:
+    """The ratios of one mix, by round and of the medians."""
+    one, busy, two = (seen[label] for label, *_ in SET_UPS)
+
+    def by_round(top: list[Figures], bottom: list[Figures], times: float = 1.0) -> str:
+        ratios = [t.rps / max(times * b.rps, 1e-9) for t, b in zip(top, bottom, strict=True)]
+        return (f"{', '.join(f'{r:.2f}x' for r in ratios)} by round, "
+                f"median {statistics.median(ratios):.2f}x")
+
+    print(f"  {mix}: 2 workers / 1 worker = {by_round(two, one)}; medians "
+          f"{median(one).rps:.0f} -> {median(two).rps:.0f} req/s; server CPU per request "
+          f"{median(one).cpu_ms or 0:.3f} -> {median(two).cpu_ms or 0:.3f} ms")
+    print(f"  {mix}: the machine: 1 worker with core 1 busy / 1 worker = {by_round(busy, one)};"
+          f" 2 workers / twice that = {by_round(two, busy, 2.0)}")
 
 
 def overlapping_holds(db: str) -> tuple[int, int, int]:
