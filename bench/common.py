@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -19,7 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -210,11 +211,30 @@ class Figures:
     #: the server's CPU time per answered request (see :func:`cpu_seconds`); on a shared
     #: machine the steadier figure: 1000 / cpu_ms is what one idle core would answer
     cpu_ms: float | None = None
+    #: with a server: wrk's own CPU time per request, and the share of the machine's
+    #: CPU time left idle during the run (every core, from ``/proc/stat``)
+    client_cpu_ms: float | None = None
+    idle_percent: float | None = None
 
     def show(self) -> str:
         cpu = f"  cpu {self.cpu_ms:.3f} ms/req" if self.cpu_ms is not None else ""
+        if self.client_cpu_ms is not None and self.idle_percent is not None:
+            cpu += f"  wrk {self.client_cpu_ms:.3f} ms/req  idle {self.idle_percent:.1f} %"
         return (f"{self.rps:8.1f} req/s  p50 {self.p50_ms:7.2f} ms  p99 {self.p99_ms:7.2f} ms"
                 f"  non-2xx {self.non2xx}  socket errors {self.errors}{cpu}")
+
+
+def machine_times() -> tuple[int, int]:
+    """(idle, total) CPU ticks of every core so far (``/proc/stat``; idle counts iowait)."""
+    with open("/proc/stat") as stat:
+        ticks = [int(field) for field in stat.readline().split()[1:]]
+    return ticks[3] + ticks[4], sum(ticks)
+
+
+def children_cpu_seconds() -> float:
+    """CPU time (user + system) of this process's waited-for children so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def wrk(port: int, requests_file: Path, seconds: float, connections: int = 32,
@@ -222,6 +242,7 @@ def wrk(port: int, requests_file: Path, seconds: float, connections: int = 32,
     """Drive ``requests_file`` at the server with wrk pinned to ``cpus`` (the client core);
     with the ``server``'s pid, also its CPU time per request."""
     started = cpu_seconds(server) if server is not None else 0.0
+    client_started, (idle_started, total_started) = children_cpu_seconds(), machine_times()
     result = subprocess.run(
         ["taskset", "-c", cpus, ensure_wrk(), "-t1", f"-c{connections}",
          f"-d{max(1, round(seconds))}s", "-s", str(HERE / "requests.lua"), "--latency",
@@ -233,7 +254,11 @@ def wrk(port: int, requests_file: Path, seconds: float, connections: int = 32,
     if not got:
         sys.exit(f"wrk gave no figures:\n{result.stdout}\n{result.stderr}")
     requests = int(got["requests"])
-    cpu_ms = ((cpu_seconds(server) - started) * 1000 / requests
-              if server is not None and requests else None)
-    return Figures(float(got["rps"]), float(got["p50_ms"]), float(got["p99_ms"]),
-                   requests, int(got["non2xx"]), int(got["errors"]), cpu_ms)
+    figures = Figures(float(got["rps"]), float(got["p50_ms"]), float(got["p99_ms"]),
+                      requests, int(got["non2xx"]), int(got["errors"]))
+    if server is None or not requests:
+        return figures
+    idle, total = machine_times()
+    return replace(figures, cpu_ms=(cpu_seconds(server) - started) * 1000 / requests,
+                   client_cpu_ms=(children_cpu_seconds() - client_started) * 1000 / requests,
+                   idle_percent=100 * (idle - idle_started) / max(total - total_started, 1))
