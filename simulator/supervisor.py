@@ -62,6 +62,8 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     ``SO_REUSEPORT`` sockets), else one socket shared by every worker."""
     balanced = balances_connections()
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    if balanced and port:
+        _refuse_taken(family, host, port)
     sockets: list[socket.socket] = []
     try:
         for _ in range(count if balanced else 1):
@@ -79,6 +81,19 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
             sock.close()
         raise
     return sockets if balanced else sockets * count
+
+
+def _refuse_taken(family: socket.AddressFamily, host: str, port: int) -> None:
+    """Raise ``OSError`` (address in use) when anything listens on ``host:port`` already.
+
+    Sockets bound with ``SO_REUSEPORT`` by one user share a port: without this
+    check a second ``serve --workers`` on a taken port (a stale simulator, say)
+    would silently split the connections with the first. A socket bound
+    without the option is refused by any listener, so a probe is bound first.
+    """
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host.strip("[]"), port))
 
 
 def die_with_parent() -> None:

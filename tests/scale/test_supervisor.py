@@ -115,3 +115,19 @@ def test_a_worker_that_cannot_start_stops_them_all(app: str) -> None:
 def failing_factory() -> None:
     """An app factory whose app cannot be built (its store is unreachable, say)."""
     raise RuntimeError("no store")
+
+
+def test_a_port_another_server_listens_on_is_refused_not_shared(tmp_path: Path) -> None:
+    """Sockets of one user bound with SO_REUSEPORT share a port: a second ``serve
+    --workers`` on a port already served must fail, not split its connections."""
+    first = serve_workers(str(tmp_path / "first.sqlite3"), 2)
+    try:
+        second = subprocess.run(
+            [sys.executable, "-m", "simulator.cli", "serve", "--port", str(_port(first)),
+             "--db", str(tmp_path / "second.sqlite3"), "--workers", "2"],
+            capture_output=True, text=True, timeout=READY_SECONDS)
+        assert second.returncode == 2
+        assert f"cannot listen on 127.0.0.1:{_port(first)}" in second.stderr
+        assert len(_listeners(first)) == 2
+    finally:
+        first.kill()
