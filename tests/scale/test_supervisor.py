@@ -86,8 +86,12 @@ def test_a_dead_worker_is_replaced_on_its_own_socket(tmp_path: Path) -> None:
         os.kill(victim, signal.SIGKILL)
         deadline = time.monotonic() + READY_SECONDS
         after = _listeners(server)
-        while time.monotonic() < deadline and (victim in after or len(after) < 2):
-            time.sleep(0.1)  # bounded wait for the replacement to start
+        # bounded wait for the replacement: between its fork and its exec a new
+        # process still holds every socket of the parent, so wait for one each
+        while time.monotonic() < deadline and (
+                victim in after or len(after) < 2
+                or any(len(inodes) != 1 for inodes in after.values())):
+            time.sleep(0.1)
             after = _listeners(server)
         assert after[survivor] == before[survivor]
         (replacement,) = set(after) - {survivor}
