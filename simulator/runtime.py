@@ -25,7 +25,12 @@ Several processes can share one store (``SimConfig.shared``: ``serve
 - a fixtures reload anywhere (a new generation) makes every process drop
   its key caches, pending events and runtime state;
 - :attr:`Simulator.peers` carries long-poll wake-ups between processes and
-  tells which owners of running work are alive.
+  tells which owners of running work are alive;
+- the steering kept in the store (fault rules,
+  :mod:`simulator.core.http.faultbook`) has a version in the ``steering`` row
+  of ``meta``, read with the clock and generation rows
+  (:attr:`Simulator.steering_version`), so a process re-reads the rules only
+  when another changed them.
 
 Alone (the default) the clock row is only written, for restarts, and none of
 these reads happen.
@@ -47,6 +52,7 @@ from simulator import fixturegen
 from simulator.config import SimConfig
 from simulator.core.clock import SimClock
 from simulator.core.errors import Conflict
+from simulator.core.http import faultbook  # noqa: F401  (registers the fault_rules table)
 from simulator.core.jobs import JobBoard
 from simulator.core.leases import Firing, fire_once, lease
 from simulator.core.peers import Peers, peers_for
@@ -54,6 +60,7 @@ from simulator.core.prepared import Prepared
 from simulator.core.service import ServiceDef, ServiceRuntime
 from simulator.core.store import (
     GENERATION_KEY,
+    STEERING_KEY,
     Store,
     WriteNeeded,
     is_write_clash,
@@ -89,9 +96,10 @@ NO_VERSION = -1
 STALE_RETRIES = 20
 
 
-#: The clock and generation rows (compiled once; on SQLite run on the driver).
+#: The clock, generation and steering rows (compiled once; on SQLite run on the driver).
 SHARED_ROWS = Prepared(select(meta.c.key, meta.c.value).where(
-    or_(meta.c.key == control.CLOCK_KEY, meta.c.key == GENERATION_KEY)))
+    or_(meta.c.key == control.CLOCK_KEY, meta.c.key == GENERATION_KEY,
+        meta.c.key == STEERING_KEY)))
 
 
 class _StaleInstant(Exception):
@@ -118,6 +126,8 @@ class Simulator:
         self._generation: str | None = None
         self._clock_version = 0
         self._synced_mark: bytes | None = None  # the peers' state mark at the last sync
+        self._steering_version = NO_VERSION  # of the ``steering`` row, as last seen
+        self._forgotten = 0  # how many times the state was replaced under this process
         with self.store.transaction() as conn:
             saved = control.saved_clock(conn)
         self._clock = SimClock.restore(saved) if saved else SimClock(config.clock)
@@ -252,7 +262,28 @@ class Simulator:
             # shared: many writes at once; a clock publication takes it exclusively
             conn.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": CLOCK_LOCK})
         rows = {row.key: row.value for row in SHARED_ROWS.all(conn)}
+        self._adopt_steering(rows.get(STEERING_KEY))
         return rows.get(control.CLOCK_KEY), rows.get(GENERATION_KEY)
+
+    @property
+    def steering_version(self) -> tuple[int, int]:
+        """Changes when the steering kept in the store (fault rules) may have changed since
+        the last look: a newer ``steering`` row seen (shared: read with the clock rows,
+        so at the next request after another process's change), this process's own
+        change, or a replaced state. A memory read."""
+        return self._forgotten, self._steering_version
+
+    def steering_changed(self, version: int) -> None:
+        """The steering row reached ``version`` in a transaction that has committed:
+        follow it here, and have every other process read it at its next request."""
+        self._adopt_steering({"version": version})
+        self.peers.mark_state_changed()
+
+    def _adopt_steering(self, row: dict[str, Any] | None) -> None:
+        """Follow a newer ``steering`` row (only newer: see :meth:`_adopt_clock`)."""
+        version = int(row.get("version", 0)) if row else 0
+        if version > self._steering_version:
+            self._steering_version = version
 
     def query(self, operation: Callable[Concatenate[Connection, P], R],
               *args: P.args, **kwargs: P.kwargs) -> R:
@@ -418,6 +449,8 @@ class Simulator:
         """Drop what this process derived from the previous state."""
         self._principals.clear()
         self._marketplaces.clear()
+        self._forgotten += 1  # the steering row may be gone (a wipe): re-read the rules
+        self._steering_version = NO_VERSION
         self._clock.scheduler_clear()
         for runtime in getattr(self, "runtimes", {}).values():
             runtime.reset()

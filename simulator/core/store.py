@@ -60,6 +60,13 @@ meta = Table(
 #: The ``meta`` row naming the loaded state: a new value after every fixtures load.
 GENERATION_KEY = "generation"
 
+#: The ``meta`` row versioning the steering kept in the store (fault rules): its
+#: ``version`` grows with every change, so processes re-read the rules only then.
+STEERING_KEY = "steering"
+
+#: ``Table.info`` flag of steering tables (fault rules): not state, so snapshots skip them.
+STEERING_TABLE = "ticketsim_steering"
+
 
 def generation(conn: Connection) -> str | None:
     """The id of the state ``conn`` sees (a reset or fixtures load gives a new one):

@@ -212,16 +212,17 @@ def test_outbound_rules_make_a_webhook_receiver_look_down() -> None:
 
 
 def test_a_latency_range_is_drawn_within_its_bounds_from_the_rules_seed() -> None:
-    """``{"min", "max"}`` latencies come from the rule's own generator: same seed, same waits."""
-    from simulator.core.http.faults import FaultRule
+    """``{"min", "max"}`` latencies come from the generator of each look (seed, k): same
+    seed, same waits, whichever process makes the k-th look."""
+    from simulator.core.http.faults import FaultRule, Hit, draw
 
     def waits(seed: int) -> list[float]:
         rule = FaultRule.from_json("f1", {"action": {"latency_ms": {"min": 200, "max": 800}},
                                           "seed": seed})
-        return [rule.latency_seconds() for _ in range(50)]
+        return [Hit(rule, draw(seed, k)).latency_seconds() for k in range(1, 51)]
 
     first = waits(4)
     assert all(0.2 <= wait <= 0.8 for wait in first)
     assert len(set(first)) > 1 and first == waits(4) and first != waits(5)
     fixed = FaultRule.from_json("f2", {"action": {"latency_ms": 150}})
-    assert fixed.latency_seconds() == 0.15
+    assert Hit(fixed, draw(0, 1)).latency_seconds() == 0.15

@@ -1,9 +1,12 @@
 """Fault rules: make chosen requests fail, slow down, drop or come back garbled.
 
 A rule (``POST /_sim/faults``) is a :class:`~simulator.core.http.matching.RequestMatch`,
-an :class:`Action`, a probability drawn from the rule's own seeded generator
-(same seed, same hits) and an optional count (the next N matching requests
-only). The newest active rule that matches a request applies.
+an :class:`Action`, a probability and an optional count (the next N matching
+requests only). The newest active rule that matches a request applies. The
+k-th request a rule considers draws from a generator seeded by the rule's
+``seed`` and k (:func:`draw`): same seed, same hits, whichever process of the
+simulator makes the k-th draw. The rules live in the simulator's
+:class:`~simulator.core.http.faultbook.FaultBook`.
 
 Actions, in order: ``latency_ms`` (fixed, or ``{"min", "max"}``) waits
 without blocking the event loop; ``drop`` closes the connection without an
@@ -26,7 +29,7 @@ import json
 import random
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -34,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from simulator.core.errors import BadRequest, NotFound
+from simulator.core.errors import BadRequest
 from simulator.core.http.asgi import drop_connection, respond
 from simulator.core.http.matching import Facts, RequestMatch
 from simulator.core.http.requestlog import FAULT_STATE_KEY
@@ -43,11 +46,10 @@ from simulator.core.http.samples import body_for
 if TYPE_CHECKING:
     from simulator.core.http.steering import RequestNote, Steering
 
-__all__ = ["Action", "Corruption", "Direction", "FaultBook", "FaultRule", "FaultTransport",
-           "Faults", "outbound_fault"]
+__all__ = ["Action", "Corruption", "Direction", "FaultRule", "FaultTransport", "Faults", "Hit",
+           "draw", "outbound_fault"]
 
 MAX_LATENCY_MS = 600_000
-MAX_RULES = 1000
 
 
 class Direction(StrEnum):
@@ -119,9 +121,18 @@ class Action:
                 "drop": self.drop, "corrupt": str(self.corrupt) if self.corrupt else None}
 
 
-@dataclass(slots=True)
+def draw(seed: int, consideration: int) -> random.Random:
+    """The generator of a rule's ``consideration``-th look at a request (1-based).
+
+    Seeded by both, so the k-th look draws the same numbers whichever process
+    makes it: a rule's hits are reproducible with one worker or many.
+    """
+    return random.Random(f"{seed}/{consideration}")
+
+
+@dataclass(frozen=True, slots=True)
 class FaultRule:
-    """One rule with its counters and its own seeded generator."""
+    """One rule as posted, with its counters as last read (``hits``, ``considered``)."""
 
     rule_id: str
     match: RequestMatch
@@ -132,10 +143,10 @@ class FaultRule:
     seed: int = 0
     hits: int = 0
     considered: int = 0
-    rng: random.Random = field(default_factory=random.Random)
 
     @classmethod
-    def from_json(cls, rule_id: str, value: Any) -> FaultRule:
+    def from_json(cls, rule_id: str, value: Any, hits: int = 0, considered: int = 0
+                  ) -> FaultRule:
         if not isinstance(value, dict):
             raise BadRequest("A fault rule must be a JSON object")
         unknown = sorted(set(value) - {"match", "action", "probability", "count", "seed",
@@ -153,7 +164,7 @@ class FaultRule:
                    Action.from_json(value["action"]), Direction(direction),
                    _number(value.get("probability", 1.0), "probability", 0, 1),
                    None if count is None else _integer(count, "count", 1, 10**9), seed,
-                   rng=random.Random(seed))
+                   hits, considered)
 
     @property
     def active(self) -> bool:
@@ -167,71 +178,25 @@ class FaultRule:
                 "remaining": None if self.count is None else self.count - self.hits,
                 "active": self.active}
 
+    def applies(self, facts: Facts, direction: Direction) -> bool:
+        """Whether this rule looks at a request of ``direction`` with these facts."""
+        return self.direction is direction and self.match.matches(facts)
+
+    def hits_draw(self, rng: random.Random) -> bool:
+        """Whether the look that drew ``rng`` hits (a sure rule draws nothing)."""
+        return self.probability >= 1.0 or rng.random() < self.probability
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule applied to one request, with the generator of that look (latency, garble)."""
+
+    rule: FaultRule
+    rng: random.Random
+
     def latency_seconds(self) -> float:
-        low, high = self.action.latency_ms
+        low, high = self.rule.action.latency_ms
         return (low if low == high else self.rng.uniform(low, high)) / 1000
-
-
-class FaultBook:
-    """The rules of one simulator (thread-safe: outbound calls come from workers)."""
-
-    def __init__(self) -> None:
-        self._rules: dict[str, FaultRule] = {}
-        self._next = 1
-        self._lock = threading.Lock()
-
-    def add(self, document: Any) -> FaultRule:
-        with self._lock:
-            if len(self._rules) >= MAX_RULES:
-                raise BadRequest(f"At most {MAX_RULES} fault rules; delete some first")
-            rule = FaultRule.from_json(f"f{self._next}", document)
-            self._next += 1
-            self._rules[rule.rule_id] = rule
-            return rule
-
-    def rules(self) -> list[FaultRule]:
-        with self._lock:
-            return list(self._rules.values())
-
-    def get(self, rule_id: str) -> FaultRule:
-        with self._lock:
-            found = self._rules.get(rule_id)
-        if found is None:
-            raise NotFound(f"No fault rule {rule_id!r}")
-        return found
-
-    def delete(self, rule_id: str) -> None:
-        self.get(rule_id)
-        with self._lock:
-            self._rules.pop(rule_id, None)
-
-    def clear(self) -> int:
-        with self._lock:
-            count = len(self._rules)
-            self._rules.clear()
-            self._next = 1
-            return count
-
-    def __bool__(self) -> bool:
-        return bool(self._rules)
-
-    def pick(self, facts: Facts, direction: Direction = Direction.INBOUND) -> FaultRule | None:
-        """The rule that applies to ``facts`` (counting the hit), if any.
-
-        Each matching active rule, newest first, draws from its own generator
-        against its probability; the first that hits applies.
-        """
-        with self._lock:
-            for rule in reversed(self._rules.values()):
-                if rule.direction is not direction or not rule.active:
-                    continue
-                if not rule.match.matches(facts):
-                    continue
-                rule.considered += 1
-                if rule.probability >= 1.0 or rule.rng.random() < rule.probability:
-                    rule.hits += 1
-                    return rule
-            return None
 
 
 def corrupt(body: bytes, how: Corruption, rng: random.Random) -> bytes:
@@ -268,27 +233,29 @@ class Faults:
         from simulator.core.http.steering import note_of
 
         note = note_of(scope)
-        book = self.steering.faults
-        rule = book.pick(note.facts) if note is not None and book else None
-        if rule is None or note is None:
+        # The journal (outside) read the clock for this request, which synced the simulator:
+        # the book sees any other process's change of the rules without a read of its own.
+        hit = self.steering.faults.pick(note.facts) if note is not None else None
+        if hit is None or note is None:
             await self.app(scope, receive, send)
             return
+        rule, rng = hit.rule, hit.rng
         note.fault = rule.rule_id
         scope.setdefault("state", {})[FAULT_STATE_KEY] = f"rule {rule.rule_id}"  # request log
         action = rule.action
         if action.latency_ms[1]:
-            await asyncio.sleep(rule.latency_seconds())
+            await asyncio.sleep(hit.latency_seconds())
         if action.drop:
             await drop_connection(send)
             return
         if action.status:
             content_type, body = fault_body(rule, note)
             if action.corrupt:
-                body = corrupt(body, action.corrupt, rule.rng)
+                body = corrupt(body, action.corrupt, rng)
             await respond(send, action.status, body, content_type)
             return
         if action.corrupt:
-            await self.app(scope, receive, _corrupting(send, action.corrupt, rule.rng))
+            await self.app(scope, receive, _corrupting(send, action.corrupt, rng))
             return
         await self.app(scope, receive, send)
 
@@ -321,18 +288,19 @@ def _corrupting(send: Send, how: Corruption, rng: random.Random) -> Send:
 # --- outbound -----------------------------------------------------------------------
 
 
-def outbound_fault(simulator: Any, method: str, url: str) -> FaultRule | None:
+def outbound_fault(simulator: Any, method: str, url: str) -> Hit | None:
     """The outbound rule that applies to the simulator's own ``method url`` call, if any.
 
     The hook for every outbound caller (PDF fetches, webhook and callback
     deliveries): the caller applies the returned rule's action itself, or
-    sends through :class:`FaultTransport`, which does.
+    sends through :class:`FaultTransport`, which does. Shared, the simulator
+    is synced first (no request did it for this call), so a rule posted to
+    another process applies here too.
     """
     from simulator.core.http.steering import steering_of
 
+    simulator.sync()
     book = steering_of(simulator).faults
-    if not book:
-        return None
     parsed = httpx.URL(url)
     facts = Facts(method=method.upper(), path=parsed.path, url=str(parsed))
     return book.pick(facts, Direction.OUTBOUND)
@@ -360,12 +328,12 @@ class FaultTransport(httpx.BaseTransport):
             return self._inner
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        rule = outbound_fault(self.simulator, request.method, str(request.url))
-        if rule is None:
+        hit = outbound_fault(self.simulator, request.method, str(request.url))
+        if hit is None:
             return self.inner.handle_request(request)
-        action = rule.action
+        rule, action = hit.rule, hit.rule.action
         if action.latency_ms[1]:
-            time.sleep(rule.latency_seconds())
+            time.sleep(hit.latency_seconds())
         if action.drop:
             raise httpx.RemoteProtocolError("Server disconnected without sending a response "
                                             f"(fault rule {rule.rule_id})", request=request)
@@ -373,12 +341,12 @@ class FaultTransport(httpx.BaseTransport):
             body = json.dumps(action.body if action.body is not None else {
                 "message": f"fault rule {rule.rule_id}"}).encode()
             if action.corrupt:
-                body = corrupt(body, action.corrupt, rule.rng)
+                body = corrupt(body, action.corrupt, hit.rng)
             return httpx.Response(action.status, content=body, request=request,
                                   headers={"content-type": "application/json"})
         response = self.inner.handle_request(request)
         if action.corrupt:
-            data = corrupt(response.read(), action.corrupt, rule.rng)
+            data = corrupt(response.read(), action.corrupt, hit.rng)
             headers = {k: v for k, v in response.headers.items() if k.lower() not in
                        ("content-length", "content-encoding", "transfer-encoding")}
             return httpx.Response(response.status_code, content=data, request=request,

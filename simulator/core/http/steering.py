@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from connexion.middleware import MiddlewarePosition
 from starlette.types import Scope
 
-from simulator.core.http.faults import FaultBook
+from simulator.core.http.faultbook import FaultBook
 from simulator.core.http.journal import Journal
 from simulator.core.http.matching import Facts
 from simulator.core.http.operations import OperationIndex, Route
@@ -62,7 +62,7 @@ class Steering:
         config = simulator.config
         self._simulator = weakref.ref(simulator)
         self.index = OperationIndex.of_services(simulator.services)
-        self.faults = FaultBook()
+        self.faults = FaultBook.of(simulator)
         self.journal = Journal(config.journal_size, config.journal_body_bytes)
         self._prefer_rng = random.Random(PREFER_SEED)
         self._lock = threading.Lock()

@@ -8,7 +8,10 @@ JSON as it is) and decoded by the same types on import. Importing replaces
 all state in one transaction: a document that does not fit (unknown table
 or column, a value of the wrong type, a broken reference) is a 400 and
 changes nothing. The clock travels beside the tables (``clock``); the
-caller restores it (:meth:`Simulator.replace_state`).
+caller restores it (:meth:`Simulator.replace_state`). Steering (fault rules:
+tables flagged :data:`~simulator.core.store.STEERING_TABLE` and the
+``steering`` row of ``meta``) is not state: never exported, and an import
+leaves it as it is.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 
 from simulator.core.clock import LATEST
 from simulator.core.errors import BadRequest
-from simulator.core.store import meta, metadata
+from simulator.core.store import STEERING_KEY, STEERING_TABLE, meta, metadata
 from simulator.services.control.domain import CLOCK_KEY
 
 __all__ = ["FORMAT", "check_document", "export_tables", "import_tables", "parse_clock"]
@@ -76,14 +79,19 @@ def _decode(column: Column[Any], value: Any, where: str) -> Any:
     return value
 
 
+def _state_tables() -> list[Table]:
+    """The tables that hold state (not steering), in dependency order."""
+    return [table for table in metadata.sorted_tables if not table.info.get(STEERING_TABLE)]
+
+
 def export_tables(conn: Connection) -> dict[str, list[dict[str, Any]]]:
-    """Every row of every table, in dependency order, keyed by table then column."""
+    """Every row of every state table, in dependency order, keyed by table then column."""
     found: dict[str, list[dict[str, Any]]] = {}
-    for table in metadata.sorted_tables:
+    for table in _state_tables():
         order = list(table.primary_key.columns) or list(table.columns)
         query = select(table).order_by(*order)
         if table is meta:  # the clock travels as the document's own "clock"
-            query = query.where(meta.c.key != CLOCK_KEY)
+            query = query.where(meta.c.key.not_in((CLOCK_KEY, STEERING_KEY)))
         rows = conn.execute(query).mappings()
         found[table.name] = [{key: _encode(value) for key, value in row.items()}
                              for row in rows]
@@ -107,18 +115,19 @@ def _rows(table: Table, rows: Any) -> list[dict[str, Any]]:
 
 
 def import_tables(conn: Connection, tables: Any) -> dict[str, int]:
-    """Replace every row of every table by ``tables`` (a table left out ends empty)."""
+    """Replace every row of every state table by ``tables`` (a table left out ends empty)."""
     if not isinstance(tables, dict):
         raise BadRequest("tables must be an object of table name to rows")
-    known = {table.name: table for table in metadata.sorted_tables}
+    state = _state_tables()
+    known = {table.name: table for table in state}
     unknown = sorted(set(tables) - set(known))
     if unknown:
         raise BadRequest(f"tables.{unknown[0]} is not a table of this simulator")
     decoded = {name: _rows(known[name], rows) for name, rows in tables.items()}
-    for table in reversed(metadata.sorted_tables):
+    for table in reversed(state):
         conn.execute(table.delete())
     counts: dict[str, int] = {}
-    for table in metadata.sorted_tables:
+    for table in state:
         rows = decoded.get(table.name, [])
         if rows:
             try:
