@@ -8,9 +8,11 @@ to core 0, each with the app built on a file database and its GC tuned as that b
 each batch's CPU time per hold: whatever else loads the shared core hits
 both builds within seconds of each other, so the ratio holds better than
 throughput over the network (bench/run.py). Not a test: figures go in
-docs/speed.md.
+docs/speed.md. ``--rule JSON`` posts that fault rule (``POST /_sim/faults``)
+into each build before the holds: a rule the holds do not match measures what
+fault rules cost the requests they leave alone.
 
-    python bench/hold_cpu.py [--batches 16] [--size 150] [--baseline DIR]
+    python bench/hold_cpu.py [--batches 16] [--size 150] [--baseline DIR] [--rule JSON]
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ from common import ROOT, SERVER_CORE, Line, load_average, machine
 WARM_UP = 100  # holds before the first batch (first use of each operation's parts)
 
 
-def serve_batches(fixtures: Path) -> None:
-    """Worker: build the app, then run the batch sizes read from stdin, printing CPU ms/hold."""
+def serve_batches(fixtures: Path, rule: str | None = None) -> None:
+    """Worker: build the app (with the fault ``rule``, if any), then run the batch sizes
+    read from stdin, printing CPU ms/hold."""
     from run import hold_lines
 
     from simulator.app import create_app
@@ -53,6 +56,11 @@ def serve_batches(fixtures: Path) -> None:
                     sys.exit(f"a hold answered {status}")
 
         loop = asyncio.new_event_loop()  # one loop throughout, as a server's
+        if rule is not None:
+            posted = loop.run_until_complete(call(app, Line(
+                "POST", "/_sim/faults", {"Content-Type": "application/json"}, json.loads(rule))))
+            if posted != 201:
+                sys.exit(f"the fault rule was refused ({posted})")
         loop.run_until_complete(run(WARM_UP))
         print("ready", flush=True)
         for text in sys.stdin:
@@ -90,11 +98,12 @@ async def call(app: Any, line: Line) -> int:
     return status[0]
 
 
-def start(source: Path, fixtures: Path) -> subprocess.Popen[str]:
+def start(source: Path, fixtures: Path, rule: str | None) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": f"{source}{os.pathsep}{Path(__file__).parent}",
            "PYTHONWARNINGS": "ignore"}
     worker = subprocess.Popen(
-        ["taskset", "-c", SERVER_CORE, sys.executable, __file__, "--worker", str(fixtures)],
+        ["taskset", "-c", SERVER_CORE, sys.executable, __file__, "--worker", str(fixtures),
+         *([rule] if rule is not None else [])],
         cwd=source, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert worker.stdout is not None
     if worker.stdout.readline().strip() != "ready":
@@ -108,6 +117,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=150)
     parser.add_argument("--listings", type=int, default=3000)
     parser.add_argument("--baseline", type=Path, help="another source tree to compare with")
+    parser.add_argument("--rule", help="a fault rule (JSON) to post into each build first")
     args = parser.parse_args()
     from simulator import fixturegen
 
@@ -118,7 +128,7 @@ def main() -> None:
         sources = {"ticketsim": ROOT}
         if args.baseline:
             sources["baseline"] = args.baseline.resolve()
-        workers = {name: start(source, fixtures) for name, source in sources.items()}
+        workers = {name: start(source, fixtures, args.rule) for name, source in sources.items()}
         seen: dict[str, list[float]] = {name: [] for name in workers}
         for batch in range(args.batches):
             order = list(workers.items())
@@ -144,7 +154,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--worker":
-        serve_batches(Path(sys.argv[2]))
+    if len(sys.argv) in (3, 4) and sys.argv[1] == "--worker":
+        serve_batches(Path(sys.argv[2]), sys.argv[3] if len(sys.argv) == 4 else None)
     else:
         main()

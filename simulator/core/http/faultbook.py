@@ -39,12 +39,25 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Column, Connection, Integer, String, Table, delete, func, or_, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    Connection,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy import update as sql_update
 
 from simulator.core.errors import BadRequest, NotFound
 from simulator.core.http.faults import Direction, FaultRule, Hit, draw
 from simulator.core.http.matching import Facts
+from simulator.core.prepared import Prepared
 from simulator.core.store import STEERING_KEY, STEERING_TABLE, insert_or_ignore, meta, metadata
 
 if TYPE_CHECKING:
@@ -60,7 +73,7 @@ fault_rules = Table(
     Column("id", String, primary_key=True),  # "f<position>"
     Column("position", Integer, nullable=False, unique=True),  # creation order
     Column("document", JSON, nullable=False),  # the rule as posted (validated)
-    Column("limit", Integer, nullable=True),  # the rule's count; None: no limit
+    Column("count_limit", Integer, nullable=True),  # the rule's count; None: no limit
     Column("hits", Integer, nullable=False),
     Column("considered", Integer, nullable=False),
     info={STEERING_TABLE: True},
@@ -94,22 +107,28 @@ def _save_state(conn: Connection, version: int, following: int) -> int:
     return version
 
 
+_ROW = fault_rules.c
+#: One look at a rule, unless it is gone or used up (the row lock orders concurrent looks).
+_LOOK = Prepared(sql_update(fault_rules).where(
+    _ROW.id == bindparam("rule_id"),
+    or_(_ROW.count_limit.is_(None), _ROW.hits < _ROW.count_limit),
+).values(considered=_ROW.considered + 1))
+_CONSIDERED = Prepared(select(_ROW.considered).where(_ROW.id == bindparam("rule_id")))
+_HIT = Prepared(sql_update(fault_rules).where(_ROW.id == bindparam("rule_id"))
+                .values(hits=_ROW.hits + 1))
+
+
 def _look(conn: Connection, rule: FaultRule) -> Hit | None:
     """Count one look of ``rule`` at a request; the hit, if its draw hits. None also when
-    the rule is gone or used up (by any process)."""
-    row = fault_rules.c
-    looked = conn.execute(
-        sql_update(fault_rules)
-        .where(row.id == rule.rule_id, or_(row.limit.is_(None), row.hits < row.limit))
-        .values(considered=row.considered + 1)).rowcount
-    if not looked:
+    the rule is gone or used up (by any process). Prepared statements: on SQLite
+    they run on the driver, since every request a rule matches pays this."""
+    key = {"rule_id": rule.rule_id}
+    if not _LOOK.run(conn, key):
         return None
-    considered = conn.execute(select(row.considered).where(row.id == rule.rule_id)).scalar_one()
-    rng = draw(rule.seed, considered)
+    rng = draw(rule.seed, int(_CONSIDERED.scalar(conn, key)))
     if not rule.hits_draw(rng):
         return None
-    conn.execute(sql_update(fault_rules).where(row.id == rule.rule_id)
-                 .values(hits=row.hits + 1))
+    _HIT.run(conn, key)
     return Hit(rule, rng)
 
 
@@ -165,7 +184,7 @@ class FaultBook:
             position = max(following, newest + 1)
             rule = dataclasses.replace(parsed, rule_id=f"f{position}")
             conn.execute(fault_rules.insert().values(
-                id=rule.rule_id, position=position, document=document, limit=rule.count,
+                id=rule.rule_id, position=position, document=document, count_limit=rule.count,
                 hits=0, considered=0))
             version = _save_state(conn, version + 1, position + 1)
         self._changed(version)
