@@ -249,6 +249,30 @@ def test_count_is_exact_across_processes_under_concurrent_requests(
     assert (listed.hits, listed.considered) == (7, 7)
 
 
+def test_requests_never_fail_while_another_process_adds_and_clears_rules(
+        pair: tuple[Simulator, ...]) -> None:
+    """Looks lock rule rows newest first, and so does a clear: on PostgreSQL a clear
+    racing looks must not deadlock a request into an error."""
+    second = pair[1]
+    books = [steering_of(s).faults for s in pair]
+
+    def churn() -> None:
+        for _ in range(15):
+            for _ in range(3):
+                books[0].add({"match": CREATE_HOLD, "action": {"status": 500},
+                              "probability": 0.3})
+            books[0].clear()
+
+    with ThreadPoolExecutor(5) as pool:
+        changes = pool.submit(churn)
+        looks = [pool.submit(lambda i=i: [_pick(pair[i % 2]) for _ in range(60)])
+                 for i in range(4)]
+        changes.result()
+        for look in looks:
+            look.result()  # raises what a request would have answered with a 500
+    assert _pick(second) is None and books[1].rules() == []
+
+
 def test_outbound_rules_apply_in_every_process(pair: tuple[Simulator, ...]) -> None:
     first, second = pair
     steering_of(first).faults.clear()

@@ -53,12 +53,20 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import update as sql_update
+from sqlalchemy.exc import DBAPIError
 
 from simulator.core.errors import BadRequest, NotFound
 from simulator.core.http.faults import Direction, FaultRule, Hit, draw
 from simulator.core.http.matching import Facts
 from simulator.core.prepared import Prepared
-from simulator.core.store import STEERING_KEY, STEERING_TABLE, insert_or_ignore, meta, metadata
+from simulator.core.store import (
+    STEERING_KEY,
+    STEERING_TABLE,
+    insert_or_ignore,
+    is_write_clash,
+    meta,
+    metadata,
+)
 
 if TYPE_CHECKING:
     from simulator.runtime import Simulator
@@ -66,6 +74,8 @@ if TYPE_CHECKING:
 __all__ = ["MAX_RULES", "FaultBook", "fault_rules"]
 
 MAX_RULES = 1000
+#: How often a request's looks run again when PostgreSQL aborts their transaction.
+LOOK_ATTEMPTS = 3
 
 fault_rules = Table(
     "fault_rules",
@@ -78,6 +88,7 @@ fault_rules = Table(
     Column("considered", Integer, nullable=False),
     info={STEERING_TABLE: True},
 )
+_ROW = fault_rules.c
 
 _NOT_READ = object()  # a steering version no simulator reports: read on first use
 
@@ -87,7 +98,7 @@ def _rule(row: Any) -> FaultRule:
 
 
 def _all_rules(conn: Connection) -> list[FaultRule]:
-    rows = conn.execute(select(fault_rules).order_by(fault_rules.c.position))
+    rows = conn.execute(select(fault_rules).order_by(_ROW.position))
     return [_rule(row) for row in rows]
 
 
@@ -107,7 +118,6 @@ def _save_state(conn: Connection, version: int, following: int) -> int:
     return version
 
 
-_ROW = fault_rules.c
 #: One look at a rule, unless it is gone or used up (the row lock orders concurrent looks).
 _LOOK = Prepared(sql_update(fault_rules).where(
     _ROW.id == bindparam("rule_id"),
@@ -180,7 +190,7 @@ class FaultBook:
                     >= MAX_RULES):
                 raise BadRequest(f"At most {MAX_RULES} fault rules; delete some first")
             # never below the newest rule (a snapshot import empties ``meta``, not the rules)
-            newest = conn.execute(select(func.max(fault_rules.c.position))).scalar() or 0
+            newest = conn.execute(select(func.max(_ROW.position))).scalar() or 0
             position = max(following, newest + 1)
             rule = dataclasses.replace(parsed, rule_id=f"f{position}")
             conn.execute(fault_rules.insert().values(
@@ -197,7 +207,7 @@ class FaultBook:
 
     def get(self, rule_id: str) -> FaultRule:
         with self.simulator.store.read() as conn:
-            row = conn.execute(select(fault_rules).where(fault_rules.c.id == rule_id)).first()
+            row = conn.execute(select(fault_rules).where(_ROW.id == rule_id)).first()
         if row is None:
             raise NotFound(f"No fault rule {rule_id!r}")
         return _rule(row)
@@ -205,7 +215,7 @@ class FaultBook:
     def delete(self, rule_id: str) -> None:
         with self.simulator.store.transaction() as conn:
             version, following = _locked_state(conn)
-            if not conn.execute(delete(fault_rules).where(fault_rules.c.id == rule_id)
+            if not conn.execute(delete(fault_rules).where(_ROW.id == rule_id)
                                 ).rowcount:
                 raise NotFound(f"No fault rule {rule_id!r}")
             version = _save_state(conn, version + 1, following)
@@ -215,6 +225,8 @@ class FaultBook:
         """Delete every rule (ids start again at ``f1``); how many there were."""
         with self.simulator.store.transaction() as conn:
             version, _ = _locked_state(conn)
+            # lock the rows in the order looks do (newest first): no deadlock with a look
+            conn.execute(select(_ROW.id).order_by(_ROW.position.desc()).with_for_update())
             count = conn.execute(delete(fault_rules)).rowcount
             version = _save_state(conn, version + 1, 1)
         self._changed(version)
@@ -233,9 +245,15 @@ class FaultBook:
         matching = [rule for rule in reversed(rules) if rule.applies(facts, direction)]
         if not matching:
             return None
-        with self.simulator.store.transaction() as conn:
-            for rule in matching:
-                hit = _look(conn, rule)
-                if hit is not None:
-                    return hit
+        for attempt in range(1, LOOK_ATTEMPTS + 1):
+            try:
+                with self.simulator.store.transaction() as conn:
+                    for rule in matching:
+                        hit = _look(conn, rule)
+                        if hit is not None:
+                            return hit
+                return None
+            except DBAPIError as exc:  # PostgreSQL aborted it (nothing counted): again
+                if not is_write_clash(exc) or attempt == LOOK_ATTEMPTS:
+                    raise
         return None
