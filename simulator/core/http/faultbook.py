@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -146,23 +145,17 @@ class FaultBook:
     """The fault rules of one simulator (module docstring). Thread-safe: outbound
     rules are picked on delivery threads."""
 
-    def __init__(self, simulator: Callable[[], Simulator | None]) -> None:
+    def __init__(self, simulator: Callable[[], Simulator]) -> None:
+        """``simulator``: gives this book's simulator (the steering's own reference to it
+        is weak: the simulator owns its steering)."""
         self._simulator = simulator
         self._rules: tuple[FaultRule, ...] = ()
         self._read_at: Any = _NOT_READ  # the simulator's steering version when last read
         self._lock = threading.Lock()
 
-    @classmethod
-    def of(cls, simulator: Simulator) -> FaultBook:
-        """The book of ``simulator`` (held weakly: the simulator owns its steering)."""
-        return cls(weakref.ref(simulator))
-
     @property
     def simulator(self) -> Simulator:
-        found = self._simulator()
-        if found is None:
-            raise RuntimeError("the simulator of this fault book is gone")
-        return found
+        return self._simulator()
 
     def _current(self) -> tuple[FaultRule, ...]:
         """The rules, re-read only when the simulator's steering version moved since."""

@@ -62,7 +62,7 @@ class Steering:
         config = simulator.config
         self._simulator = weakref.ref(simulator)
         self.index = OperationIndex.of_services(simulator.services)
-        self.faults = FaultBook.of(simulator)
+        self.faults = FaultBook(lambda: self.simulator)
         self.journal = Journal(config.journal_size, config.journal_body_bytes)
         self._prefer_rng = random.Random(PREFER_SEED)
         self._lock = threading.Lock()
