@@ -9,9 +9,8 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from simulator.app import create_app
 from simulator.core.http.faults import FaultTransport, outbound_fault
-from tests.conftest import MARKETPLACE_HEADERS, frozen_config
+from tests.conftest import MARKETPLACE_HEADERS, fresh_app
 from tests.control.helpers import HOLD_PATH, add_rule, post_hold
 from tests.pdfs_helpers import HEADERS as PDF_HEADERS
 from tests.served import served
@@ -71,7 +70,7 @@ def test_rules_never_apply_to_the_control_plane(client: TestClient) -> None:
 
 
 def _hits(seed: int) -> list[int]:
-    with TestClient(create_app(frozen_config())) as client:
+    with TestClient(fresh_app()) as client:
         add_rule(client, {"match": CREATE_HOLD, "action": {"status": 500},
                           "probability": 0.5, "seed": seed})
         return [post_hold(client, f"o{i}", seat="19").status_code for i in range(16)]
@@ -118,7 +117,7 @@ def test_drop_in_process_fails_the_call(client: TestClient) -> None:
 
 
 def test_dropped_connection_and_non_blocking_latency_over_real_http() -> None:
-    app = create_app(frozen_config())
+    app = fresh_app()
     with served(app) as base, httpx.Client(base_url=base, timeout=10) as client:
         rule = {"match": CREATE_HOLD, "action": {"drop": True}, "count": 1}
         assert client.post("/_sim/faults", json=rule).status_code == 201
@@ -154,7 +153,7 @@ def test_dropped_connection_and_non_blocking_latency_over_real_http() -> None:
 def test_outbound_rules_make_a_pdf_source_look_down() -> None:
     served_pdf = httpx.MockTransport(lambda request: httpx.Response(
         200, json={"now": "2030-01-01T00:00:00Z", "secret": "s3cr3t"}))
-    app = create_app(frozen_config(fetch_allow=("files.test",), fetch_transport=served_pdf))
+    app = fresh_app(fetch_allow=("files.test",), fetch_transport=served_pdf)
     simulator = app.simulator
     with TestClient(app) as client:
         url = "http://files.test/ticket.pdf"
@@ -179,7 +178,7 @@ def test_outbound_rules_make_a_pdf_source_look_down() -> None:
 
 
 def test_fault_transport_passes_through_without_rules() -> None:
-    app = create_app(frozen_config())
+    app = fresh_app()
     inner = httpx.MockTransport(lambda request: httpx.Response(200, text="fine"))
     with httpx.Client(transport=FaultTransport(app.simulator, inner)) as client:
         assert client.get("http://x.test/").text == "fine"
