@@ -11,7 +11,7 @@ changes nothing. The clock travels beside the tables (``clock``); the
 caller restores it (:meth:`Simulator.replace_state`). Steering (fault rules:
 tables flagged :data:`~simulator.core.store.STEERING_TABLE` and the
 ``steering`` row of ``meta``) is not state: never exported, and an import
-leaves it as it is.
+leaves the rules as they are.
 """
 
 from __future__ import annotations
