@@ -225,3 +225,17 @@ def test_a_json_body_within_the_limit_is_taken_however_it_is_framed(limited: Any
         assert response.status_code == 200, response.text
         assert response.json()["status"] == "HELD"
         assert journaled(client)["body_size"] == len(body)
+
+
+@pytest.mark.parametrize("content_type", [None, "application/x-www-form-urlencoded"])
+def test_a_chunked_json_body_sent_as_curl_d_or_without_a_type_is_taken(
+        limited: Any, content_type: str | None) -> None:
+    """What ``curl -H 'Transfer-Encoding: chunked' -d`` and a streaming client with no
+    ``Content-Type`` send: read within the limit, then read as JSON like any such body."""
+    body = json.dumps(hold(f"loose-{content_type}")).encode()
+    headers = {**MARKETPLACE_HEADERS, **({"content-type": content_type} if content_type else {})}
+    with TestClient(limited) as client:
+        response = client.post(HOLD_PATH, content=iter([body[:10], body[10:]]), headers=headers)
+        assert response.request.headers["transfer-encoding"] == "chunked"
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == "HELD"

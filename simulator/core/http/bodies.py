@@ -26,6 +26,7 @@ from typing import Any
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from simulator.core.errors import BodyTooLarge
 from simulator.core.http.operations import resolve
 from simulator.core.specs import HTTP_METHODS
 
@@ -114,14 +115,20 @@ class JsonBodies:
         await self.app(scope, _replay(body, receive), send)
 
 
-async def read_body(receive: Receive) -> bytes:
-    """The whole body of an ASGI request."""
+async def read_body(receive: Receive, limit: int | None = None) -> bytes:
+    """The whole body of an ASGI request; with a ``limit``, :class:`BodyTooLarge` at the
+    message that passes it (none is read after it)."""
     chunks = []
+    received = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        received += len(chunk)
+        if limit is not None and received > limit:
+            raise BodyTooLarge(limit, received)
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     return b"".join(chunks)

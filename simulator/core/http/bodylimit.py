@@ -42,7 +42,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from simulator.core.errors import BodyTooLarge
-from simulator.core.http.asgi import replay, respond_json
+from simulator.core.http.asgi import read_body, replay, respond_json
 
 __all__ = ["BodyLimit", "refusal"]
 
@@ -64,25 +64,6 @@ def _refusing(exc: BodyTooLarge) -> Receive:
         raise exc
 
     return receive
-
-
-async def _read_within(receive: Receive, limit: int) -> bytes:
-    """The whole body, read here; :class:`BodyTooLarge` at the message that passes
-    ``limit`` (none is read after it)."""
-    chunks: list[bytes] = []
-    received = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        received += len(chunk)
-        if received > limit:
-            raise BodyTooLarge(limit, received)
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
 
 
 def _with_length(scope: Scope, length: int) -> Scope:
@@ -118,7 +99,7 @@ class BodyLimit:
         """A body of unknown length, read here within the limit and handed on with its
         length, or refused on its first read below."""
         try:
-            body = await _read_within(receive, self.limit)
+            body = await read_body(receive, self.limit)
         except BodyTooLarge as exc:
             return scope, _refusing(exc)
         return _with_length(scope, len(body)), replay(body, receive)
