@@ -171,18 +171,28 @@ def hold(url: str, seat: dict[str, Any], order_id: str, minutes: int = 20) -> ht
                       json={**seat, "order_id": order_id, "hold_length": minutes})
 
 
-def port_sockets(port: int) -> dict[str, set[int]]:
-    """The inodes of the TCP sockets whose local port is ``port``, by state
-    (``"listen"``, ``"established"``), read from ``/proc/net`` (Linux)."""
-    states = {"0A": "listen", "01": "established"}
-    found: dict[str, set[int]] = {"listen": set(), "established": set()}
+TCP_STATES = {"0A": "listen", "01": "established"}
+
+
+def tcp_sockets(port: int) -> Iterator[tuple[str, int, int]]:
+    """(state, remote port, inode) of each listening or established TCP socket whose
+    local port is ``port``, read from ``/proc/net`` (Linux)."""
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         with open(table) as lines:
             next(lines)  # the header
             for line in lines:
                 fields = line.split()
-                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] in states:
-                    found[states[fields[3]]].add(int(fields[9]))
+                state = TCP_STATES.get(fields[3])
+                if state and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    yield state, int(fields[2].rsplit(":", 1)[1], 16), int(fields[9])
+
+
+def port_sockets(port: int) -> dict[str, set[int]]:
+    """The inodes of the TCP sockets whose local port is ``port``, by state
+    (``"listen"``, ``"established"``)."""
+    found: dict[str, set[int]] = {state: set() for state in TCP_STATES.values()}
+    for state, _, inode in tcp_sockets(port):
+        found[state].add(inode)
     return found
 
 

@@ -35,7 +35,14 @@ from simulator.runtime import Simulator
 from simulator.services.control import snapshot
 from simulator.supervisor import balances_connections
 from tests.conftest import MARKETPLACE_HEADERS
-from tests.scale.cluster import Process, children, free_seats, serve_workers, socket_inodes
+from tests.scale.cluster import (
+    Process,
+    children,
+    free_seats,
+    serve_workers,
+    socket_inodes,
+    tcp_sockets,
+)
 
 TEST_DB = os.environ.get("TICKETSIM_TEST_DB", ":memory:")
 CONNECTIONS = 24  # fresh connections per test: both workers get some (kernel hash)
@@ -103,16 +110,8 @@ class Connection:
 
 def _worker_of(server: Process, port: int, client_port: int) -> int:
     """The worker process holding the server side of the connection from ``client_port``."""
-    inodes = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with open(table) as lines:
-            next(lines)
-            for line in lines:
-                fields = line.split()
-                local = int(fields[1].rsplit(":", 1)[1], 16)
-                remote = int(fields[2].rsplit(":", 1)[1], 16)
-                if local == port and remote == client_port and fields[3] == "01":
-                    inodes.add(int(fields[9]))
+    inodes = {inode for state, remote, inode in tcp_sockets(port)
+              if state == "established" and remote == client_port}
     holders = [pid for pid in children(server.popen.pid) if socket_inodes(pid) & inodes]
     assert len(holders) == 1, (inodes, holders)
     return holders[0]
