@@ -41,23 +41,35 @@ class Checkpointer:
                                         daemon=True)
         self._thread.start()
 
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=0, isolation_level=None)
+
     def checkpoint(self) -> tuple[int, int, int]:
-        """One ``PASSIVE`` checkpoint: (busy, frames in the log, frames copied back)."""
-        conn = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        """One ``PASSIVE`` checkpoint on a connection of its own (the thread keeps one):
+        (busy, frames in the log, frames copied back)."""
+        conn = self._connect()
         try:
-            busy, logged, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            return _checkpoint(conn)
         finally:
             conn.close()
-        return int(busy), int(logged), int(copied)
 
     def _run(self) -> None:
-        while not self._stopped.wait(self.interval):
-            try:
-                self.checkpoint()
-            except sqlite3.Error as exc:  # busy or gone: the next turn (or a commit) does it
-                log.debug("background checkpoint skipped: %s", exc)
+        conn = self._connect()  # one for the thread's life, not one per turn
+        try:
+            while not self._stopped.wait(self.interval):
+                try:
+                    _checkpoint(conn)
+                except sqlite3.Error as exc:  # busy or gone: the next turn (or a commit) does it
+                    log.debug("background checkpoint skipped: %s", exc)
+        finally:
+            conn.close()
 
     def stop(self) -> None:
         """Stop the thread (it finishes a checkpoint under way first)."""
         self._stopped.set()
         self._thread.join()
+
+
+def _checkpoint(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    busy, logged, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return int(busy), int(logged), int(copied)
