@@ -309,7 +309,6 @@ class Simulator:
         if generation is not None and generation.get("id") != self._generation:
             self._generation = generation.get("id")
             self._forget()
-            self._clock_version = NO_VERSION  # a replaced state restarts the versions
         self._adopt_clock(clock)
         self._synced_mark = mark
 
@@ -449,8 +448,10 @@ class Simulator:
         """Drop what this process derived from the previous state."""
         self._principals.clear()
         self._marketplaces.clear()
-        self._forgotten += 1  # the steering row may be gone (a wipe): re-read the rules
-        self._steering_version = NO_VERSION
+        # a replaced state restarts the clock and steering versions (a wipe may remove
+        # their rows): adopt the next ones whatever they are, and re-read the rules
+        self._forgotten += 1
+        self._clock_version = self._steering_version = NO_VERSION
         self._clock.scheduler_clear()
         for runtime in getattr(self, "runtimes", {}).values():
             runtime.reset()

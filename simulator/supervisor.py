@@ -62,8 +62,9 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     ``SO_REUSEPORT`` sockets), else one socket shared by every worker."""
     balanced = balances_connections()
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    address = host.strip("[]")
     if balanced and port:
-        _refuse_taken(family, host, port)
+        _refuse_taken(family, address, port)
     sockets: list[socket.socket] = []
     try:
         for _ in range(count if balanced else 1):
@@ -72,10 +73,9 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             if balanced:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-            sock.bind((host.strip("[]"), port))
+            sock.bind((address, port))
             port = sock.getsockname()[1]  # port 0: the others join the port the first got
-            sock.listen(BACKLOG)
-            sock.set_inheritable(True)
+            sock.listen(BACKLOG)  # handed to its worker by spawn (as a passed descriptor)
     except OSError:
         for sock in sockets:
             sock.close()
@@ -83,8 +83,8 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     return sockets if balanced else sockets * count
 
 
-def _refuse_taken(family: socket.AddressFamily, host: str, port: int) -> None:
-    """Raise ``OSError`` (address in use) when anything listens on ``host:port`` already.
+def _refuse_taken(family: socket.AddressFamily, address: str, port: int) -> None:
+    """Raise ``OSError`` (address in use) when anything listens on ``address:port`` already.
 
     Sockets bound with ``SO_REUSEPORT`` by one user share a port: without this
     check a second ``serve --workers`` on a taken port (a stale simulator, say)
@@ -93,7 +93,7 @@ def _refuse_taken(family: socket.AddressFamily, host: str, port: int) -> None:
     """
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host.strip("[]"), port))
+        probe.bind((address, port))
 
 
 def die_with_parent() -> None:

@@ -24,7 +24,7 @@ Three implementations, chosen by :func:`peers_for`:
   publishing sends one datagram per sibling socket (no polling: receivers
   block in ``recv``); an owner is alive while its lock is held, which the
   kernel releases when the process dies, ``kill -9`` included. The state
-  mark is 8 bytes of a file in that directory, mapped into every process:
+  mark is :data:`MARK_BYTES` bytes of a file in that directory, mapped into every process:
   a changer writes fresh random bytes there after its commit, before it
   answers, so a reader's look costs a memory read, not a transaction.
 - :class:`PostgresPeers`: replicas on PostgreSQL (any machines). Publishing
