@@ -92,6 +92,7 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
 
     from simulator.app import create_app
     from simulator.fixturegen import DEFAULT_BROKER_KEY, DEFAULT_MARKETPLACE_KEY
+    from simulator.runtime import Simulator
     from simulator.services import SERVICES
     from simulator.supervisor import Supervisor
 
@@ -106,9 +107,11 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
     # --- scale-out: several processes over one store act as one simulator ---
     config.shared = _shared_store(db, workers)
     sockets = _listen(host, port, workers) if workers > 1 else []
-    app = create_app(config)
-    if workers > 1:  # each worker builds its own app; this one prepared the store
-        app.simulator.close()
+    # several workers: each builds its own app; this process only prepares the store
+    # once (schema, fixtures), without the specs and middleware an app loads
+    app = create_app(config) if workers == 1 else None
+    if app is None:
+        Simulator(config).close()
     click.echo(f"ticketsim serving on {base_url}  (state: {db}, workers: {workers}; "
                f"live state page: {base_url}/)")
     for service in SERVICES:
@@ -122,7 +125,7 @@ def serve(host: str, port: int, db: str, fixtures_path: Path | None, clock: str,
                "(ticket transfers)")
     sys.stdout.flush()
     log_requests(log_format)
-    if workers > 1:
+    if app is None:
         export_config(config)
         supervisor = Supervisor(sockets, FACTORY, {"log_level": log_level, "access_log": False},
                                 functools.partial(log_requests, log_format))
