@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -225,3 +227,35 @@ def test_a_latency_range_is_drawn_within_its_bounds_from_the_rules_seed() -> Non
     assert len(set(first)) > 1 and first == waits(4) and first != waits(5)
     fixed = FaultRule.from_json("f2", {"action": {"latency_ms": 150}})
     assert Hit(fixed, draw(0, 1)).latency_seconds() == 0.15
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _readme_fault_posts() -> list[tuple[str, str]]:
+    """(Content-Type curl sends, body) of each ``curl ... /_sim/faults ... -d '...'`` in the
+    README's "Fault rules" block, as written (``-d`` alone sends a form's type)."""
+    text = README.read_text(encoding="utf-8")
+    block = text.split("### Fault rules", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    posts = []
+    for command in block.split("curl -s localhost:8080/_sim/faults")[1:]:
+        body = re.search(r"-d '([^']*)'", command)
+        if body is None:
+            continue  # a GET or DELETE
+        declared = re.search(r"-H 'Content-Type: ([^']+)'", command[:body.start()])
+        posts.append((declared.group(1) if declared else "application/x-www-form-urlencoded",
+                      body.group(1)))
+    return posts
+
+
+def test_the_readme_fault_examples_work_as_written(client: TestClient) -> None:
+    posts = _readme_fault_posts()
+    assert len(posts) == 5
+    for content_type, body in posts:
+        response = client.post("/_sim/faults", content=body.encode(),
+                               headers={"content-type": content_type})
+        assert response.status_code == 201, (body, response.text)
+    assert [rule["id"] for rule in client.get("/_sim/faults").json()["faults"]] == [
+        "f1", "f2", "f3", "f4", "f5"]
+    assert client.delete("/_sim/faults/f1").json() == {"deleted": 1}
+    assert client.delete("/_sim/faults").json() == {"deleted": 4}
