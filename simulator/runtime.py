@@ -52,7 +52,6 @@ from simulator import fixturegen
 from simulator.config import SimConfig
 from simulator.core.clock import SimClock
 from simulator.core.errors import Conflict
-from simulator.core.http import faultbook  # noqa: F401  (registers the fault_rules table)
 from simulator.core.jobs import JobBoard
 from simulator.core.leases import Firing, fire_once, lease
 from simulator.core.peers import Peers, peers_for

@@ -31,6 +31,7 @@ from sqlalchemy import (
     Column,
     Connection,
     Engine,
+    Integer,
     MetaData,
     String,
     Table,
@@ -66,6 +67,21 @@ STEERING_KEY = "steering"
 
 #: ``Table.info`` flag of steering tables (fault rules): not state, so snapshots skip them.
 STEERING_TABLE = "ticketsim_steering"
+
+#: The fault rules (:mod:`simulator.core.http.faultbook`): steering kept in the store, one
+#: set for every process of the simulator. Defined here, beside ``meta``, so that every
+#: store has it whichever modules a process imported.
+fault_rules = Table(
+    "fault_rules",
+    metadata,
+    Column("id", String, primary_key=True),  # "f<position>"
+    Column("position", Integer, nullable=False, unique=True),  # creation order
+    Column("document", JSON, nullable=False),  # the rule as posted (validated)
+    Column("count_limit", Integer, nullable=True),  # the rule's count; None: no limit
+    Column("hits", Integer, nullable=False),
+    Column("considered", Integer, nullable=False),
+    info={STEERING_TABLE: True},
+)
 
 
 def generation(conn: Connection) -> str | None:

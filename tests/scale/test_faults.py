@@ -26,11 +26,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from simulator.core.http.faultbook import fault_rules
 from simulator.core.http.faults import Direction, draw, outbound_fault
 from simulator.core.http.matching import Facts
 from simulator.core.http.steering import steering_of
-from simulator.core.store import STEERING_KEY
+from simulator.core.store import STEERING_KEY, fault_rules
 from simulator.runtime import Simulator
 from simulator.services.control import snapshot
 from simulator.supervisor import balances_connections

@@ -1,10 +1,10 @@
 """The fault rules of one simulator, kept in its store: one set, however many processes.
 
-Rules are rows of :data:`fault_rules` (the rule document as posted, its
-creation order, ``hits`` and ``considered``), so under ``serve --workers N``
-or PostgreSQL replicas a rule posted to any process applies to requests
-reaching any other, its ``count`` is counted once for all, and listing it
-shows the totals. One code path for every set-up, one process included:
+Rules are rows of :data:`~simulator.core.store.fault_rules` (the rule
+document as posted, its creation order, ``hits`` and ``considered``), so
+under ``serve --workers N`` or PostgreSQL replicas a rule posted to any
+process applies to requests reaching any other, its ``count`` is counted
+once for all, and listing it shows the totals. One code path for every set-up, one process included:
 
 - **Requests matching no rule pay nothing but memory reads.** Each process
   keeps the parsed rules and re-reads them only when the simulator's
@@ -39,12 +39,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
-    JSON,
-    Column,
     Connection,
-    Integer,
-    String,
-    Table,
     bindparam,
     delete,
     func,
@@ -60,33 +55,21 @@ from simulator.core.http.matching import Facts
 from simulator.core.prepared import Prepared
 from simulator.core.store import (
     STEERING_KEY,
-    STEERING_TABLE,
+    fault_rules,
     insert_or_ignore,
     is_write_clash,
     meta,
-    metadata,
 )
 
 if TYPE_CHECKING:
     from simulator.runtime import Simulator
 
-__all__ = ["MAX_RULES", "FaultBook", "fault_rules"]
+__all__ = ["MAX_RULES", "FaultBook"]
 
 MAX_RULES = 1000
 #: How often a request's looks run again when PostgreSQL aborts their transaction.
 LOOK_ATTEMPTS = 3
 
-fault_rules = Table(
-    "fault_rules",
-    metadata,
-    Column("id", String, primary_key=True),  # "f<position>"
-    Column("position", Integer, nullable=False, unique=True),  # creation order
-    Column("document", JSON, nullable=False),  # the rule as posted (validated)
-    Column("count_limit", Integer, nullable=True),  # the rule's count; None: no limit
-    Column("hits", Integer, nullable=False),
-    Column("considered", Integer, nullable=False),
-    info={STEERING_TABLE: True},
-)
 _ROW = fault_rules.c
 
 _NOT_READ = object()  # a steering version no simulator reports: read on first use
