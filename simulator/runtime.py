@@ -414,8 +414,11 @@ class Simulator:
                 return self.replace_state(
                     functools.partial(control.replace_fixtures, services=services,
                                       document=loaded))
-            except DBAPIError as exc:  # another process loaded them at the same moment
-                if not (if_empty and is_write_clash(exc)) or attempt == WRITE_RETRIES - 1:
+            except DBAPIError as exc:
+                # another process loaded them at the same moment, or (PostgreSQL) the wipe
+                # deadlocked with a delivery thread's write: the transaction was rolled
+                # back whole, so the load runs again (an empty-only load re-checks first)
+                if not is_write_clash(exc) or attempt == WRITE_RETRIES - 1:
                     raise
         return {}
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import MARKETPLACE_HEADERS
@@ -50,3 +53,28 @@ def test_fixtures_replace_state_and_bad_documents_change_nothing(client: TestCli
     assert client.post("/sales/v1/Stubhub", json={**hold, "order_id": "o2"},
                        headers=MARKETPLACE_HEADERS).status_code == 200
     assert client.post("/_sim/fixtures").json()["counts"]["listings"] > 0
+
+
+def test_a_reset_that_deadlocks_with_another_writer_runs_again(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On PostgreSQL a reset's wipe can deadlock with a delivery thread's write; the
+    database rolls the reset back whole, so it runs again instead of answering 500."""
+    from sqlalchemy.exc import OperationalError
+
+    from simulator.services.control import domain
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    wipe, calls = domain.wipe, []
+
+    def deadlocking_once(conn: Any) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("DELETE FROM deliveries", {}, Deadlock())
+        wipe(conn)
+
+    monkeypatch.setattr(domain, "wipe", deadlocking_once)
+    response = client.post("/_sim/reset")
+    assert response.status_code == 200, response.text
+    assert len(calls) == 2
